@@ -1,0 +1,130 @@
+// Kernel-style primitives over the runtime: what the DAMON model codes against,
+// under the kernel's own names. Every primitive is a scheduling point; the macros
+// capture the call site so traces and timelines name the model line.
+//
+// Lifetime: objects derived from Tracked are registered in the world's lifetime
+// table. touch(obj, site) (used by READ/WRITE) is a scheduling point followed by a
+// check that obj is still alive; an access after death is reported with the
+// accessing thread and stack and the thread, stack and site of the death.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "harness/kernel/world.h"
+#include "harness/runtime/execution.h"
+
+namespace kernel {
+
+// ---- error codes (the kernel's values) ----
+inline constexpr int EPERM = 1;
+inline constexpr int ENOMEM = 12;
+inline constexpr int EBUSY = 16;
+inline constexpr int EINVAL = 22;
+inline constexpr int EAGAIN = 11;
+inline constexpr int ECANCELED = 125;
+// "-EBUSY" etc.; unknown codes print as a number.
+std::string errname(int err);
+
+// ---- mutex ----
+struct mutex {
+  explicit mutex(const char* name = "mutex") : m(name) {}
+  rt::Mutex m;
+};
+void mutex_lock_at(mutex* m, const rt::Site* site);
+bool mutex_trylock_at(mutex* m, const rt::Site* site);
+void mutex_unlock_at(mutex* m, const rt::Site* site);
+
+// ---- completion ----
+struct completion {
+  explicit completion(const char* name = "completion") : e(name) {}
+  rt::Event e;
+};
+void init_completion_at(completion* c, const rt::Site* site);
+void reinit_completion_at(completion* c, const rt::Site* site);
+void complete_at(completion* c, const rt::Site* site);
+void wait_for_completion_at(completion* c, const rt::Site* site);
+
+// ---- kthread ----
+// A task. Its lifetime is tracked: it dies when its last reference is put.
+struct task_struct : Tracked {
+  int tid = -1;
+  int usage = 0;             // references (kthread_run holds one until exit)
+  bool should_stop = false;  // set by kthread_stop
+  std::string comm;
+};
+// ERR_PTR-style result of kthread_run.
+struct TaskResult {
+  task_struct* task = nullptr;
+  int err = 0;  // nonzero (negative errno) iff task == nullptr
+};
+// Creates and starts a kthread running fn(data). Fails with -ENOMEM when the
+// world's fault injection says so.
+TaskResult kthread_run_at(int (*fn)(void*), void* data, std::string name, const rt::Site* site);
+bool kthread_should_stop_at(const rt::Site* site);
+void get_task_struct_at(task_struct* t, const rt::Site* site);
+void put_task_struct_at(task_struct* t, const rt::Site* site);
+// Sets should_stop, wakes the task if it sleeps, waits until its function has
+// returned, then returns its result.
+int kthread_stop_at(task_struct* t, const rt::Site* site);
+// kthread_stop() then put_task_struct().
+int kthread_stop_put_at(task_struct* t, const rt::Site* site);
+task_struct* current_task();
+
+// ---- sleeps (virtual microseconds / milliseconds); a kthread_stop cuts them short ----
+void usleep_idle_range_at(uint64_t min_us, uint64_t max_us, const rt::Site* site);
+void schedule_timeout_idle_ms_at(uint64_t ms, const rt::Site* site);
+
+// ---- allocation with owner lifetimes ----
+// Heap object (kmalloc/kzalloc): dies at kfree. Returns nullptr when the world's
+// fault injection fails this allocation.
+template <class T>
+T* kzalloc_obj(const char* what, const rt::Site* site);
+void kfree_at(Tracked* obj, const rt::Site* site);
+// Caller-owned object: lives until the CallerFrame that made it is destroyed
+// (the owning call returned). Never fails.
+class CallerFrame {
+ public:
+  explicit CallerFrame(std::string owner);  // "cpu0 op#3 walk ctx0"
+  ~CallerFrame();                           // every object made here dies
+  CallerFrame(const CallerFrame&) = delete;
+  CallerFrame& operator=(const CallerFrame&) = delete;
+  template <class T>
+  T* make(const char* what);
+
+ private:
+  std::string owner_;
+  std::vector<Tracked*> objs_;
+};
+
+// Scheduling point + lifetime check of `obj` (no-op check for untracked types).
+void touch_at(const Tracked* obj, const rt::Site* site);
+inline void touch_at(const void*, const rt::Site* site) { rt::Execution::current().point(site); }
+// A scheduling point before an access to shared state that is not in a tracked object.
+inline void shared_access_at(const rt::Site* site) { rt::Execution::current().point(site); }
+
+}  // namespace kernel
+
+// Kernel-named macros for model code.
+#define mutex_lock(m) ::kernel::mutex_lock_at((m), RT_SITE("mutex_lock(" #m ")"))
+#define mutex_trylock(m) ::kernel::mutex_trylock_at((m), RT_SITE("mutex_trylock(" #m ")"))
+#define mutex_unlock(m) ::kernel::mutex_unlock_at((m), RT_SITE("mutex_unlock(" #m ")"))
+#define init_completion(c) ::kernel::init_completion_at((c), RT_SITE("init_completion"))
+#define reinit_completion(c) ::kernel::reinit_completion_at((c), RT_SITE("reinit_completion"))
+#define complete(c) ::kernel::complete_at((c), RT_SITE("complete(" #c ")"))
+#define wait_for_completion(c) ::kernel::wait_for_completion_at((c), RT_SITE("wait_for_completion"))
+#define kthread_should_stop() ::kernel::kthread_should_stop_at(RT_SITE("kthread_should_stop"))
+#define get_task_struct(t) ::kernel::get_task_struct_at((t), RT_SITE("get_task_struct"))
+#define put_task_struct(t) ::kernel::put_task_struct_at((t), RT_SITE("put_task_struct"))
+#define kthread_stop_put(t) ::kernel::kthread_stop_put_at((t), RT_SITE("kthread_stop_put"))
+#define kfree(p) ::kernel::kfree_at((p), RT_SITE("kfree"))
+// READ(obj, field, "label") / WRITE(obj, field, value, "label"): a declared
+// shared-state access through a tracked (or plain) object.
+#define READ(obj, field, label) (::kernel::touch_at((obj), RT_SITE(label)), (obj)->field)
+#define WRITE(obj, field, value, label)            \
+  do {                                             \
+    ::kernel::touch_at((obj), RT_SITE(label));     \
+    (obj)->field = (value);                        \
+  } while (0)
+
+#include "harness/kernel/kernel_inl.h"

@@ -1,0 +1,72 @@
+// Per-execution kernel state: the lifetime table of tracked objects and the fault
+// injection switches. One World per execution, reached through the execution.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "harness/runtime/execution.h"
+
+namespace kernel {
+
+// Base of every object whose lifetime the model checks (requests, contexts,
+// tasks). Virtual destructor so that kfree of a base pointer frees the object.
+struct Tracked {
+  virtual ~Tracked() = default;
+};
+
+struct Faults {
+  int fail_kthread_run = 0;  // the next N kthread_run calls fail with -ENOMEM
+  int fail_alloc = 0;        // the next N fallible allocations return nullptr
+};
+
+// Why an object exists and how it must end.
+enum class Owner : uint8_t {
+  kCaller,  // stack object of an API call: dies when the call returns
+  kHeap,    // kmalloc'd: dies at kfree
+  kStatic,  // lives for the whole run (module statics)
+};
+
+class World {
+ public:
+  World();
+  ~World();  // frees what is still alive and what was kept for use-after-free checks
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  // The world of the current execution (Execution::user). Aborts if none.
+  static World& current();
+  void attach(rt::Execution& e);
+
+  Faults faults;
+
+  void born(Tracked* obj, const char* what, Owner owner, std::string owner_desc,
+            const rt::Site* site);
+  // The object dies now. Reports a double free if it is already dead.
+  void died(Tracked* obj, const rt::Site* site);
+  // Reports a use after free/return if obj is registered and dead.
+  void check(const Tracked* obj, const rt::Site* site);
+  bool alive(const Tracked* obj) const;
+  // Heap objects still alive, as "what (owner)" lines.
+  std::vector<std::string> live_heap_objects() const;
+
+ private:
+  struct Record {
+    const char* what;
+    Owner owner;
+    bool alive;
+    std::string owner_desc;
+    std::string death_thread;
+    std::string death_stack;
+    const rt::Site* death_site;
+  };
+  void release_memory(Tracked* obj);
+  mutable std::mutex mu_;  // os runtime only; invisible to ThreadSanitizer
+  std::unordered_map<const Tracked*, Record> table_;
+  std::vector<Tracked*> kept_;  // dead objects whose memory is freed at the end
+};
+
+}  // namespace kernel

@@ -1,0 +1,20 @@
+// The byte format: what fuzzers mutate. Total (every byte string decodes to a
+// valid program), compact and stable: operations come from the front of the
+// input, schedule choices from the back (FuzzedDataProvider style), so a small
+// edit to the bytes makes a small edit to the program. encode(decode(b)) decodes
+// to the same program.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "harness/program/op.h"
+
+namespace program {
+
+inline constexpr int kByteFormatVersion = 1;
+
+Program decode_bytes(const uint8_t* data, size_t size);
+std::vector<uint8_t> encode_bytes(const Program& p);
+
+}  // namespace program

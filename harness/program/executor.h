@@ -1,0 +1,50 @@
+// Runs one program against one profile on one runtime, with every oracle:
+// liveness (teardown stops every context; every client call must return), request
+// lifetimes, return-code contracts and caller preconditions. The same executor
+// serves the fuzz targets, the CLI, the stress runner, triage and minimisation.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/damon/profile.h"
+#include "harness/program/op.h"
+#include "harness/runtime/execution.h"
+
+namespace program {
+
+enum class StrategyKind : uint8_t {
+  kProgram,  // the program's own schedule (replay)
+  kRandom,   // seeded random
+  kPct,      // PCT, depth RunConfig::pct_depth
+};
+
+struct RunConfig {
+  const damon::Profile* profile = nullptr;
+  rt::RuntimeKind runtime = rt::RuntimeKind::kSim;
+  StrategyKind strategy = StrategyKind::kProgram;
+  uint64_t seed = 0;
+  int pct_depth = 3;
+  rt::Options options;
+};
+
+struct OpResult {
+  int client = 0;
+  int index = 0;
+  std::string op;       // format_op()
+  bool returned = false;
+  int ret = 0;          // return value (bool as 0/1 for is_running)
+};
+
+struct Outcome {
+  rt::Verdict verdict = rt::Verdict::kOk;
+  rt::RunResult run;              // findings, trace, schedule, hash
+  std::vector<OpResult> results;  // per op, in program order per client
+  Program replay;                 // the program with the schedule actually run
+  std::string summary() const;    // "lost-request at damos_walk_cancel:... (cpu0 op#3 walk ctx0)"
+};
+
+Outcome execute(const Program& p, const RunConfig& cfg);
+
+}  // namespace program

@@ -1,0 +1,188 @@
+// One execution of a set of threads over the runtime's blocking primitives.
+// Two implementations share this interface:
+//  - sim: fibers, one runs at a time, every primitive operation and declared
+//    shared-state access is a scheduling point chosen by a Strategy; virtual time;
+//    deadlock, lost-wakeup and livelock detection; exact replay.
+//  - os: real threads, real mutexes and condition variables, scaled real time, a
+//    watchdog for hangs. Meant for ThreadSanitizer.
+// The runtime knows nothing about DAMON.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "harness/runtime/site.h"
+#include "harness/runtime/strategy.h"
+#include "harness/runtime/verdict.h"
+
+namespace rt {
+
+enum class RuntimeKind : uint8_t { kSim, kOs };
+enum class ThreadKind : uint8_t {
+  kClient,    // an API caller; the run's liveness is about these
+  kKthread,   // a worker thread started by the code under test
+  kFinisher,  // runs only once every client has finished or is blocked
+};
+
+class Execution;
+
+// A sleeping lock. Owner tracking and wait-for graph in sim; a real std::mutex in os.
+class Mutex {
+ public:
+  explicit Mutex(const char* name = "mutex") : name_(name) {}
+  Mutex(const Mutex&) = delete;
+  Mutex& operator=(const Mutex&) = delete;
+  const char* name() const { return name_; }
+  int owner() const { return owner_; }
+
+ private:
+  friend class SimExecution;
+  friend class OsExecution;
+  const char* name_;
+  int owner_ = -1;  // tid; written only by the owner while it holds the lock
+  std::mutex os_;
+};
+
+// A counting completion (kernel `struct completion`). `reach` counts the
+// references that shared state and live threads hold to the request that owns
+// this completion; the sim runtime reports a lost wakeup the moment a waiter's
+// completion is not done and has no reference left.
+class Event {
+ public:
+  explicit Event(const char* name = "completion") : name_(name) {}
+  Event(const Event&) = delete;
+  Event& operator=(const Event&) = delete;
+  const char* name() const { return name_; }
+  // Human-readable identity for reports ("walk#3"); set by the layer above.
+  void set_label(std::string label) { label_ = std::move(label); }
+  const std::string& label() const { return label_; }
+  unsigned done() const { return done_; }
+  int reach() const { return reach_; }
+
+ private:
+  friend class SimExecution;
+  friend class OsExecution;
+  const char* name_;
+  std::string label_;
+  unsigned done_ = 0;
+  int reach_ = 0;
+  int waiters_ = 0;
+  std::mutex os_;
+  std::condition_variable os_cv_;
+};
+
+struct Options {
+  uint64_t max_steps = 100000;                   // sim: livelock budget
+  uint64_t max_virtual_ns = 120ull * 1000000000;  // sim: livelock budget
+  bool detect_lost_wakeups = true;               // sim
+  bool record_trace = true;                      // keep the per-point trace
+  // os: real nanoseconds per virtual nanosecond (0.01 = 100x faster than real)
+  double time_scale = 0.01;
+  uint64_t watchdog_ms = 0;     // os: 0 = use default_watchdog_ms()
+  uint32_t perturb_seed = 0;    // os: 0 = no timing perturbation
+  uint8_t perturb_rate = 0;     // os: 0..255, chance per point of a yield/short sleep
+};
+
+// The os watchdog's default timeout, chosen by measurement (see README).
+uint64_t default_watchdog_ms();
+
+enum class TraceKind : uint8_t { kPoint, kBlock, kWake, kNote, kStart, kExit };
+
+struct TraceEntry {
+  uint16_t tid;
+  TraceKind kind;
+  const Site* site;     // kPoint/kBlock: where; kNote: nullptr
+  uint32_t note;        // kNote: index into RunResult::notes
+};
+
+struct ThreadSummary {
+  std::string name;
+  ThreadKind kind;
+  bool finished;
+};
+
+struct RunResult {
+  Verdict verdict = Verdict::kOk;
+  std::vector<Finding> findings;  // first one decides the verdict
+  Schedule schedule;              // sim: what was actually run, replayable
+  uint64_t trace_hash = 0;        // sim: hash over (tid, site hash) of every point
+  uint64_t steps = 0;
+  uint64_t virtual_ns = 0;
+  std::vector<TraceEntry> trace;  // if Options::record_trace
+  std::vector<std::string> notes;
+  std::vector<ThreadSummary> threads;
+};
+
+class Execution {
+ public:
+  virtual ~Execution() = default;
+  // The execution the calling thread (or fiber) belongs to. Aborts if none.
+  static Execution& current();
+  static Execution* current_or_null();
+
+  virtual RuntimeKind kind() const = 0;
+  // Create a thread. Before run(): it starts when run() starts. During run():
+  // from a running thread, it starts now.
+  virtual int spawn(std::string name, ThreadKind kind, std::function<void()> body) = 0;
+  // Run every thread to the end or to the first finding (sim) / watchdog (os).
+  virtual RunResult run() = 0;
+
+  virtual int self() const = 0;
+  virtual const std::string& thread_name(int tid) const = 0;
+  virtual bool finished(int tid) const = 0;
+  virtual uint64_t now_ns() const = 0;  // virtual nanoseconds in both runtimes
+
+  // A scheduling point before an access to declared shared state.
+  virtual void point(const Site* site) = 0;
+  virtual void mutex_lock(Mutex& m, const Site* site) = 0;
+  virtual bool mutex_trylock(Mutex& m, const Site* site) = 0;
+  virtual void mutex_unlock(Mutex& m, const Site* site) = 0;
+  virtual void event_init(Event& e, const Site* site) = 0;  // done = 0
+  virtual void event_signal(Event& e, const Site* site) = 0;
+  virtual void event_wait(Event& e, const Site* site) = 0;
+  // References to the request owning `e` (see Event). No scheduling point.
+  virtual void event_ref(Event& e) = 0;
+  virtual void event_unref(Event& e, const Site* site) = 0;
+  // Sleep `ns` virtual nanoseconds; returns true if wake() cut it short.
+  virtual bool sleep(uint64_t ns, const Site* site) = 0;
+  // Wake `tid` if it sleeps (wake_up_process). Sticky until its next sleep.
+  virtual void wake(int tid, const Site* site) = 0;
+  // Wait until `tid` has finished its body.
+  virtual void join(int tid, const Site* site) = 0;
+
+  // Protocol-level call stack of the calling thread (function names).
+  virtual void push_frame(const char* name) = 0;
+  virtual void pop_frame() = 0;
+  virtual std::string stack_of(int tid) const = 0;
+  // Free-form trace annotation (an op and its return value); kept only when
+  // tracing. Not a scheduling point.
+  virtual void note(std::string text) = 0;
+  virtual bool tracing() const = 0;
+
+  // Raise a finding from a layer above. The sim runtime ends the run at once
+  // (the calling fiber does not return); the os runtime records the first finding
+  // and lets the run wind down.
+  virtual void report(Finding f) = 0;
+};
+
+std::unique_ptr<Execution> make_sim_execution(Strategy& strategy, uint64_t run_index,
+                                              const Options& options);
+std::unique_ptr<Execution> make_os_execution(const Options& options);
+
+// RAII protocol-level frame: RT_FRAME() at the top of a model function.
+class FrameGuard {
+ public:
+  explicit FrameGuard(const char* name);
+  ~FrameGuard();
+  FrameGuard(const FrameGuard&) = delete;
+  FrameGuard& operator=(const FrameGuard&) = delete;
+};
+
+}  // namespace rt
+
+#define RT_FRAME() ::rt::FrameGuard rt_frame_guard_(__func__)

@@ -1,0 +1,49 @@
+// Scheduling strategies for the deterministic runtime: one strategy per file
+// behind this three-method interface. The runtime asks pick() at every
+// scheduling point that has more than one candidate; the runtime itself records
+// what was chosen (as a Schedule), so every strategy's runs replay through
+// make_schedule_strategy().
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "harness/runtime/schedule.h"
+
+namespace rt {
+
+struct Candidate {
+  int tid = -1;
+  bool sleeping = false;  // choosing it fires its timer (virtual time jumps to wake_ns)
+  uint64_t wake_ns = 0;
+};
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  // Start of one execution; `run_index` counts executions made with this strategy.
+  virtual void begin(uint64_t run_index) = 0;
+  // Index into `cands` of the thread to run next. `default_idx` is what the
+  // default policy (see schedule.h) would run; returning it is "no preemption".
+  virtual size_t pick(std::span<const Candidate> cands, size_t default_idx) = 0;
+  // One line for logs and finding files: "pct(seed=7,depth=3)".
+  virtual std::string describe() const = 0;
+};
+
+// Follows a recorded or scripted schedule exactly; preemptions whose target is
+// not a candidate at that point are skipped.
+std::unique_ptr<Strategy> make_schedule_strategy(Schedule s);
+// Decodes bytes (from a fuzzer) into a schedule: each pair of bytes is one
+// preemption (delay, thread). See choice_stream.cc.
+Schedule schedule_from_choice_bytes(const uint8_t* data, size_t size);
+std::unique_ptr<Strategy> make_choice_stream_strategy(const uint8_t* data, size_t size);
+// Uniform choice among candidates at every point; run i uses seed+i.
+std::unique_ptr<Strategy> make_random_strategy(uint64_t seed);
+// Probabilistic concurrency testing (Burckhardt et al., ASPLOS'10): random thread
+// priorities and depth-1 priority change points over `expected_steps` steps.
+std::unique_ptr<Strategy> make_pct_strategy(uint64_t seed, int depth, uint64_t expected_steps);
+
+}  // namespace rt
