@@ -8,21 +8,18 @@
 // accessing thread and stack and the thread, stack and site of the death.
 #pragma once
 
+#include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "harness/kernel/world.h"
 #include "harness/runtime/execution.h"
 
 namespace kernel {
 
-// ---- error codes (the kernel's values) ----
-inline constexpr int EPERM = 1;
-inline constexpr int ENOMEM = 12;
-inline constexpr int EBUSY = 16;
-inline constexpr int EINVAL = 22;
-inline constexpr int EAGAIN = 11;
-inline constexpr int ECANCELED = 125;
+// Error codes are <cerrno>'s, which on Linux are the kernel's values.
 // "-EBUSY" etc.; unknown codes print as a number.
 std::string errname(int err);
 
@@ -49,8 +46,9 @@ void wait_for_completion_at(completion* c, const rt::Site* site);
 // A task. Its lifetime is tracked: it dies when its last reference is put.
 struct task_struct : Tracked {
   int tid = -1;
-  int usage = 0;             // references (kthread_run holds one until exit)
-  bool should_stop = false;  // set by kthread_stop
+  std::atomic<int> usage{0};           // references (the thread holds one until it exits)
+  std::atomic<bool> should_stop{false};  // set by kthread_stop
+  int result = 0;                        // what the thread function returned
   std::string comm;
 };
 // ERR_PTR-style result of kthread_run.
@@ -97,6 +95,8 @@ class CallerFrame {
   std::vector<Tracked*> objs_;
 };
 
+// Lifetime check without a scheduling point (list neighbours).
+void check_alive_at(const Tracked* obj, const rt::Site* site);
 // Scheduling point + lifetime check of `obj` (no-op check for untracked types).
 void touch_at(const Tracked* obj, const rt::Site* site);
 inline void touch_at(const void*, const rt::Site* site) { rt::Execution::current().point(site); }
@@ -105,7 +105,9 @@ inline void shared_access_at(const rt::Site* site) { rt::Execution::current().po
 
 }  // namespace kernel
 
-// Kernel-named macros for model code.
+// Kernel-named macros for model code (not in the kernel layer's own sources,
+// where they would collide with rt::Execution's method names).
+#ifndef DWH_KERNEL_IMPL
 #define mutex_lock(m) ::kernel::mutex_lock_at((m), RT_SITE("mutex_lock(" #m ")"))
 #define mutex_trylock(m) ::kernel::mutex_trylock_at((m), RT_SITE("mutex_trylock(" #m ")"))
 #define mutex_unlock(m) ::kernel::mutex_unlock_at((m), RT_SITE("mutex_unlock(" #m ")"))
@@ -126,5 +128,7 @@ inline void shared_access_at(const rt::Site* site) { rt::Execution::current().po
     ::kernel::touch_at((obj), RT_SITE(label));     \
     (obj)->field = (value);                        \
   } while (0)
+
+#endif  // DWH_KERNEL_IMPL
 
 #include "harness/kernel/kernel_inl.h"

@@ -19,7 +19,8 @@ class RefPtr {
   RefPtr() = default;
   RefPtr(const RefPtr&) = delete;
   RefPtr& operator=(const RefPtr&) = delete;
-  ~RefPtr() { reset_quiet(); }
+  // May raise a lost wakeup (the sim runtime then unwinds), hence noexcept(false).
+  ~RefPtr() noexcept(false) { reset_quiet(); }
   T* get() const { return p_; }
   explicit operator bool() const { return p_ != nullptr; }
   // Replace the referent; the old one loses a reference (may raise a lost wakeup).
@@ -37,7 +38,7 @@ class List {
   List() = default;
   List(const List&) = delete;
   List& operator=(const List&) = delete;
-  ~List() { clear_quiet(); }
+  ~List() noexcept(false) { clear_quiet(); }
   bool empty() const { return v_.empty(); }
   size_t size() const { return v_.size(); }
   T* first() const { return v_.empty() ? nullptr : v_.front(); }

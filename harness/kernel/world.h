@@ -14,8 +14,12 @@ namespace kernel {
 
 // Base of every object whose lifetime the model checks (requests, contexts,
 // tasks). Virtual destructor so that kfree of a base pointer frees the object.
+// An object dies by running its destructor at once (so the references it holds
+// are dropped at death in every build); its memory is freed at once under ASan
+// and kept until the end of the run otherwise, so no address is reused while
+// stale pointers may still be checked. Destructors may raise findings.
 struct Tracked {
-  virtual ~Tracked() = default;
+  virtual ~Tracked() noexcept(false) = default;
 };
 
 struct Faults {
@@ -42,6 +46,9 @@ class World {
   void attach(rt::Execution& e);
 
   Faults faults;
+  // State of the layer above for this execution (the DAMON model keeps its
+  // damon_core here).
+  void* ext = nullptr;
 
   void born(Tracked* obj, const char* what, Owner owner, std::string owner_desc,
             const rt::Site* site);
@@ -63,10 +70,15 @@ class World {
     std::string death_stack;
     const rt::Site* death_site;
   };
-  void release_memory(Tracked* obj);
   mutable std::mutex mu_;  // os runtime only; invisible to ThreadSanitizer
   std::unordered_map<const Tracked*, Record> table_;
-  std::vector<Tracked*> kept_;  // dead objects whose memory is freed at the end
+  std::vector<void*> kept_;  // memory of dead objects, freed at the end
+  // kthread tid -> task, for current_task()
+  std::unordered_map<int, struct task_struct*> tasks_;
+
+ public:
+  void set_task(int tid, struct task_struct* t);
+  struct task_struct* task_of(int tid);
 };
 
 }  // namespace kernel

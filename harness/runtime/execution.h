@@ -8,6 +8,7 @@
 // The runtime knows nothing about DAMON.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -38,13 +39,13 @@ class Mutex {
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
   const char* name() const { return name_; }
-  int owner() const { return owner_; }
+  int owner() const { return owner_.load(std::memory_order_relaxed); }
 
  private:
   friend class SimExecution;
   friend class OsExecution;
   const char* name_;
-  int owner_ = -1;  // tid; written only by the owner while it holds the lock
+  std::atomic<int> owner_{-1};  // tid; read racily by the watchdog
   std::mutex os_;
 };
 
@@ -71,6 +72,7 @@ class Event {
   std::string label_;
   unsigned done_ = 0;
   int reach_ = 0;
+  bool tracked_ = false;  // ever referenced: only such events can be lost
   int waiters_ = 0;
   std::mutex os_;
   std::condition_variable os_cv_;
@@ -86,6 +88,12 @@ struct Options {
   uint64_t watchdog_ms = 0;     // os: 0 = use default_watchdog_ms()
   uint32_t perturb_seed = 0;    // os: 0 = no timing perturbation
   uint8_t perturb_rate = 0;     // os: 0..255, chance per point of a yield/short sleep
+  // The finisher starts once every client has finished, or every client has
+  // finished or blocked and no client has run for this long (virtual ns).
+  uint64_t finisher_grace_ns = 500ull * 1000000;
+  // os: on a watchdog hang, abort() the process (so a fuzzer keeps the input)
+  // instead of returning the verdict with the hung threads detached.
+  bool watchdog_abort = true;
 };
 
 // The os watchdog's default timeout, chosen by measurement (see README).
@@ -168,6 +176,9 @@ class Execution {
   // (the calling fiber does not return); the os runtime records the first finding
   // and lets the run wind down.
   virtual void report(Finding f) = 0;
+
+  // Slot for the layer above (the kernel layer keeps its World here).
+  void* user = nullptr;
 };
 
 std::unique_ptr<Execution> make_sim_execution(Strategy& strategy, uint64_t run_index,

@@ -4,7 +4,9 @@
 // identity inside one process and their hash is stable across processes.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <string>
 
 namespace rt {
 
@@ -16,8 +18,11 @@ struct Site {
   // Stable across processes and builds of the same source: FNV-1a of file
   // basename, line and label. Computed on first use.
   uint64_t hash() const;
-  // Short text "func:label" for reports.
+  mutable std::atomic<uint64_t> hash_cache{0};
 };
+
+// "func:label"
+std::string site_text(const Site* s);
 
 // A site for a primitive call with no better label.
 extern const Site kUnknownSite;

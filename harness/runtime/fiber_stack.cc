@@ -1,0 +1,147 @@
+#include "harness/runtime/fiber_stack.h"
+
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DWH_HAVE_ASAN 1
+#endif
+#if __has_feature(thread_sanitizer)
+#define DWH_HAVE_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define DWH_HAVE_ASAN 1
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define DWH_HAVE_TSAN 1
+#endif
+
+#ifdef DWH_HAVE_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+#ifdef DWH_HAVE_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
+
+namespace rt {
+
+namespace {
+struct Pool {
+  std::vector<void*> free;
+  ~Pool() {
+    for (void* p : free) std::free(p);
+  }
+};
+thread_local Pool tl_pool;
+thread_local StackRange tl_last;
+}  // namespace
+
+size_t PooledStack::stack_size() {
+#if defined(DWH_HAVE_ASAN) || defined(DWH_HAVE_TSAN)
+  return 512 * 1024;
+#else
+  return 128 * 1024;
+#endif
+}
+
+boost::context::stack_context PooledStack::allocate() {
+  const size_t size = stack_size();
+  void* p;
+  if (!tl_pool.free.empty()) {
+    p = tl_pool.free.back();
+    tl_pool.free.pop_back();
+  } else {
+    p = std::aligned_alloc(64, size);
+    if (!p) throw std::bad_alloc();
+  }
+  tl_last = StackRange{p, size};
+  boost::context::stack_context sc;
+  sc.size = size;
+  sc.sp = static_cast<char*>(p) + size;
+  return sc;
+}
+
+StackRange last_stack() { return tl_last; }
+
+void PooledStack::deallocate(boost::context::stack_context& sc) noexcept {
+  void* p = static_cast<char*>(sc.sp) - sc.size;
+#ifdef DWH_HAVE_ASAN
+  // A fiber unwound by an exception can leave poisoned frames behind.
+  __asan_unpoison_memory_region(p, sc.size);
+#endif
+  tl_pool.free.push_back(p);
+}
+
+void before_switch(void* to_tsan, StackRange to, void** fake_stack) {
+#ifdef DWH_HAVE_ASAN
+  __sanitizer_start_switch_fiber(fake_stack, to.bottom, to.size);
+#else
+  (void)to;
+  (void)fake_stack;
+#endif
+#ifdef DWH_HAVE_TSAN
+  // no-sync: a switch is not a happens-before edge; the primitives annotate
+  // their own synchronisation, so TSan still sees races between model threads.
+  __tsan_switch_to_fiber(to_tsan, __tsan_switch_to_fiber_no_sync);
+#else
+  (void)to_tsan;
+#endif
+}
+
+void after_switch(void* fake_stack, StackRange* from) {
+#ifdef DWH_HAVE_ASAN
+  const void* bottom = nullptr;
+  size_t size = 0;
+  __sanitizer_finish_switch_fiber(fake_stack, &bottom, &size);
+  if (from) *from = StackRange{bottom, size};
+#else
+  (void)fake_stack;
+  (void)from;
+#endif
+}
+
+void* tsan_current_fiber() {
+#ifdef DWH_HAVE_TSAN
+  return __tsan_get_current_fiber();
+#else
+  return nullptr;
+#endif
+}
+
+void* tsan_create_fiber() {
+#ifdef DWH_HAVE_TSAN
+  return __tsan_create_fiber(0);
+#else
+  return nullptr;
+#endif
+}
+
+void tsan_destroy_fiber(void* f) {
+#ifdef DWH_HAVE_TSAN
+  if (f) __tsan_destroy_fiber(f);
+#else
+  (void)f;
+#endif
+}
+
+void tsan_release(const void* addr) {
+#ifdef DWH_HAVE_TSAN
+  __tsan_release(const_cast<void*>(addr));
+#else
+  (void)addr;
+#endif
+}
+
+void tsan_acquire(const void* addr) {
+#ifdef DWH_HAVE_TSAN
+  __tsan_acquire(const_cast<void*>(addr));
+#else
+  (void)addr;
+#endif
+}
+
+}  // namespace rt

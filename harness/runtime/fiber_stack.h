@@ -1,0 +1,40 @@
+// Fiber stacks and the sanitizer annotations of a fiber switch. Stacks are
+// pooled per OS thread, because a run creates a handful of fibers and a fuzzer
+// makes tens of thousands of runs a second.
+#pragma once
+
+#include <boost/context/stack_context.hpp>
+#include <cstddef>
+
+namespace rt {
+
+struct StackRange {
+  const void* bottom = nullptr;
+  size_t size = 0;
+};
+
+// A Boost.Context StackAllocator backed by a per-thread free list.
+class PooledStack {
+ public:
+  boost::context::stack_context allocate();
+  void deallocate(boost::context::stack_context& sc) noexcept;
+  static size_t stack_size();
+};
+// The range of the stack most recently handed out on this OS thread.
+StackRange last_stack();
+
+// Sanitizer hooks around one switch. `to_tsan` is the TSan fiber being switched
+// to; `to` the stack being switched to; `fake_stack` ASan's save slot (nullptr
+// when the current fiber is finishing for good).
+void before_switch(void* to_tsan, StackRange to, void** fake_stack);
+// Right after a switch lands; fills `from` with the stack we came from.
+void after_switch(void* fake_stack, StackRange* from);
+void* tsan_current_fiber();
+void* tsan_create_fiber();
+void tsan_destroy_fiber(void* f);
+// Happens-before edges between model threads for ThreadSanitizer in the sim
+// runtime, where fiber switches carry no synchronisation of their own.
+void tsan_release(const void* addr);
+void tsan_acquire(const void* addr);
+
+}  // namespace rt

@@ -1,0 +1,113 @@
+// The free-running runtime: one std::thread per model thread, real mutexes and
+// condition variables, real time scaled by Options::time_scale. The thread that
+// calls run() is the monitor: it starts the finisher when the clients are quiet
+// and is the watchdog. Everything the monitor reads is a relaxed atomic or read
+// under TSan ignore annotations, so the harness adds no happens-before edges
+// between model threads and ThreadSanitizer sees the model's races as they are.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "harness/runtime/execution.h"
+
+namespace rt {
+
+// Called once when the watchdog declares a hang, before the process aborts
+// (the layer above writes the program file here).
+using HangHook = void (*)(const Finding& f, void* arg);
+void set_hang_hook(HangHook hook, void* arg);
+HangHook g_hang_hook_fn();
+void* g_hang_hook_arg();
+
+class OsExecution final : public Execution {
+ public:
+  explicit OsExecution(const Options& options);
+  ~OsExecution() override;
+
+  RuntimeKind kind() const override { return RuntimeKind::kOs; }
+  int spawn(std::string name, ThreadKind kind, std::function<void()> body) override;
+  RunResult run() override;
+  int self() const override;
+  const std::string& thread_name(int tid) const override { return slots_[tid].name; }
+  bool finished(int tid) const override { return slots_[tid].finished.load(); }
+  uint64_t now_ns() const override;
+
+  void point(const Site* site) override;
+  void mutex_lock(Mutex& m, const Site* site) override;
+  bool mutex_trylock(Mutex& m, const Site* site) override;
+  void mutex_unlock(Mutex& m, const Site* site) override;
+  void event_init(Event& e, const Site* site) override;
+  void event_signal(Event& e, const Site* site) override;
+  void event_wait(Event& e, const Site* site) override;
+  void event_ref(Event&) override {}
+  void event_unref(Event&, const Site*) override {}
+  bool sleep(uint64_t ns, const Site* site) override;
+  void wake(int tid, const Site* site) override;
+  void join(int tid, const Site* site) override;
+  void push_frame(const char* name) override;
+  void pop_frame() override;
+  std::string stack_of(int tid) const override;
+  void note(std::string) override {}
+  bool tracing() const override { return false; }
+  void report(Finding f) override;
+
+  // True once the watchdog fired without aborting: threads were abandoned and
+  // this object must outlive them (the caller leaks it).
+  bool hung() const { return hung_.load(); }
+
+ private:
+  static constexpr int kMaxThreads = 256;
+  static constexpr int kMaxFrames = 16;
+  static constexpr int kRecent = 8;
+  enum WaitKind : uint8_t { kNone, kMutex, kEvent, kJoin };
+  struct Slot {
+    std::string name;
+    ThreadKind kind = ThreadKind::kClient;
+    std::function<void()> body;
+    std::thread th;
+    std::atomic<bool> ready{false};     // name/kind/body written (release)
+    std::atomic<bool> started{false};
+    std::atomic<bool> finished{false};
+    std::atomic<uint8_t> wait{kNone};
+    std::atomic<const void*> wait_obj{nullptr};
+    std::atomic<const Site*> wait_site{nullptr};
+    std::atomic<uint64_t> wait_since{0};  // real ns
+    std::atomic<const char*> frames[kMaxFrames] = {};
+    std::atomic<int> depth{0};
+    std::atomic<const Site*> recent[kRecent] = {};
+    std::atomic<unsigned> nrecent{0};
+    std::mutex sleep_mu;
+    std::condition_variable sleep_cv;
+    bool sleeping = false, interrupted = false;
+    std::mutex done_mu;
+    std::condition_variable done_cv;
+    bool done = false;
+    uint64_t rng = 0;
+  };
+
+  void start(int tid);
+  void thread_main(int tid);
+  void set_wait(WaitKind k, const void* obj, const Site* site);
+  void clear_wait();
+  void perturb();
+  uint64_t real_ns() const;
+  bool finisher_eligible(uint64_t now);
+  bool check_watchdog(uint64_t now);
+  Finding hang_report(uint64_t now) const;
+
+  Options opts_;
+  uint64_t watchdog_ns_;
+  std::chrono::steady_clock::time_point t0_;
+  std::array<Slot, kMaxThreads> slots_;
+  std::atomic<int> nslots_{0};
+  std::atomic<bool> hung_{false};
+  std::mutex findings_mu_;
+  std::vector<Finding> findings_;
+};
+
+}  // namespace rt

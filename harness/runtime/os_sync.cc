@@ -1,0 +1,151 @@
+// The os runtime's primitives: real synchronisation, plus relaxed-atomic wait
+// records that the watchdog reads.
+#include <thread>
+
+#include "harness/runtime/os.h"
+
+namespace rt {
+
+void OsExecution::set_wait(WaitKind k, const void* obj, const Site* site) {
+  Slot& s = slots_[self()];
+  s.wait_obj.store(obj, std::memory_order_relaxed);
+  s.wait_site.store(site, std::memory_order_relaxed);
+  s.wait_since.store(real_ns(), std::memory_order_relaxed);
+  s.wait.store(k, std::memory_order_relaxed);
+}
+
+void OsExecution::clear_wait() { slots_[self()].wait.store(kNone, std::memory_order_relaxed); }
+
+void OsExecution::perturb() {
+  if (!opts_.perturb_rate) return;
+  Slot& s = slots_[self()];
+  s.rng ^= s.rng << 13;
+  s.rng ^= s.rng >> 7;
+  s.rng ^= s.rng << 17;
+  if ((s.rng & 0xff) >= opts_.perturb_rate) return;
+  if (s.rng & 0x100) {
+    std::this_thread::yield();
+  } else {
+    std::this_thread::sleep_for(std::chrono::microseconds((s.rng >> 9) % 50));
+  }
+}
+
+void OsExecution::point(const Site* site) {
+  const int tid = self();
+  if (tid < 0) return;
+  Slot& s = slots_[tid];
+  const unsigned i = s.nrecent.load(std::memory_order_relaxed);
+  s.recent[i % kRecent].store(site, std::memory_order_relaxed);
+  s.nrecent.store(i + 1, std::memory_order_relaxed);
+  perturb();
+}
+
+void OsExecution::mutex_lock(Mutex& m, const Site* site) {
+  point(site);
+  if (!m.os_.try_lock()) {
+    set_wait(kMutex, &m, site);
+    m.os_.lock();
+    clear_wait();
+  }
+  m.owner_.store(self(), std::memory_order_relaxed);
+}
+
+bool OsExecution::mutex_trylock(Mutex& m, const Site* site) {
+  point(site);
+  if (!m.os_.try_lock()) return false;
+  m.owner_.store(self(), std::memory_order_relaxed);
+  return true;
+}
+
+void OsExecution::mutex_unlock(Mutex& m, const Site* site) {
+  m.owner_.store(-1, std::memory_order_relaxed);
+  m.os_.unlock();
+  point(site);
+}
+
+void OsExecution::event_init(Event& e, const Site* site) {
+  point(site);
+  std::lock_guard<std::mutex> g(e.os_);
+  e.done_ = 0;
+}
+
+void OsExecution::event_signal(Event& e, const Site* site) {
+  point(site);
+  {
+    std::lock_guard<std::mutex> g(e.os_);
+    e.done_++;
+  }
+  e.os_cv_.notify_all();
+}
+
+void OsExecution::event_wait(Event& e, const Site* site) {
+  point(site);
+  std::unique_lock<std::mutex> g(e.os_);
+  if (e.done_ == 0) {
+    set_wait(kEvent, &e, site);
+    e.os_cv_.wait(g, [&] { return e.done_ != 0; });
+    clear_wait();
+  }
+  e.done_--;
+}
+
+bool OsExecution::sleep(uint64_t ns, const Site* site) {
+  point(site);
+  Slot& s = slots_[self()];
+  const auto real = std::chrono::nanoseconds(static_cast<uint64_t>(ns * opts_.time_scale));
+  std::unique_lock<std::mutex> g(s.sleep_mu);
+  s.sleeping = true;
+  s.interrupted = false;
+  s.sleep_cv.wait_for(g, real, [&] { return s.interrupted; });
+  s.sleeping = false;
+  return s.interrupted;
+}
+
+void OsExecution::wake(int tid, const Site* site) {
+  point(site);
+  Slot& s = slots_[tid];
+  {
+    std::lock_guard<std::mutex> g(s.sleep_mu);
+    if (!s.sleeping) return;
+    s.interrupted = true;
+  }
+  s.sleep_cv.notify_all();
+}
+
+void OsExecution::join(int tid, const Site* site) {
+  point(site);
+  Slot& s = slots_[tid];
+  std::unique_lock<std::mutex> g(s.done_mu);
+  if (!s.done) {
+    set_wait(kJoin, &s, site);
+    s.done_cv.wait(g, [&] { return s.done; });
+    clear_wait();
+  }
+}
+
+void OsExecution::push_frame(const char* name) {
+  Slot& s = slots_[self()];
+  const int d = s.depth.load(std::memory_order_relaxed);
+  if (d < kMaxFrames) s.frames[d].store(name, std::memory_order_relaxed);
+  s.depth.store(d + 1, std::memory_order_relaxed);
+}
+
+void OsExecution::pop_frame() {
+  Slot& s = slots_[self()];
+  const int d = s.depth.load(std::memory_order_relaxed);
+  if (d > 0) s.depth.store(d - 1, std::memory_order_relaxed);
+}
+
+std::string OsExecution::stack_of(int tid) const {
+  const Slot& s = slots_[tid];
+  std::string out;
+  const int d = std::min(s.depth.load(std::memory_order_relaxed), kMaxFrames);
+  for (int i = 0; i < d; i++) {
+    if (!out.empty()) out += " > ";
+    const char* f = s.frames[i].load(std::memory_order_relaxed);
+    out += f ? f : "?";
+  }
+  return out;
+}
+
+}  // namespace rt

@@ -1,0 +1,227 @@
+#include "harness/runtime/sim.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "harness/runtime/current.h"
+
+namespace rt {
+
+SimExecution::SimExecution(Strategy& strategy, uint64_t run_index, const Options& options)
+    : strategy_(strategy), opts_(options) {
+  strategy_.begin(run_index);
+  cands_.reserve(16);
+  if (opts_.record_trace) result_.trace.reserve(1024);
+}
+
+SimExecution::~SimExecution() {
+  for (Thread& t : threads_) tsan_destroy_fiber(t.tsan_fiber);
+}
+
+int SimExecution::spawn(std::string name, ThreadKind kind, std::function<void()> body) {
+  const int tid = static_cast<int>(threads_.size());
+  Thread& t = threads_.emplace_back();
+  t.name = std::move(name);
+  t.kind = kind;
+  t.body = std::move(body);
+  // The child starts after everything its creator did so far.
+  if (running_) tsan_release(&t);
+  return tid;
+}
+
+void SimExecution::record(const Site* site, TraceKind kind) {
+  Thread& t = threads_[cur_];
+  result_.steps++;
+  t.recent[t.nrecent++ % kRecent] = site;
+  if (t.kind == ThreadKind::kClient) last_client_ns_ = now_;
+  uint64_t h = result_.trace_hash ^ (static_cast<uint64_t>(cur_) << 56) ^ site->hash();
+  result_.trace_hash = (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ull;
+  if (opts_.record_trace) {
+    result_.trace.push_back(TraceEntry{static_cast<uint16_t>(cur_), kind, site, 0});
+  }
+}
+
+bool SimExecution::finisher_eligible() const {
+  bool all_done = true, all_quiet = true, others_live = false;
+  for (const Thread& t : threads_) {
+    if (t.kind == ThreadKind::kClient) {
+      if (t.state != State::kDone) all_done = false;
+      if (t.state != State::kDone && t.state != State::kBlocked) all_quiet = false;
+    } else if (t.kind == ThreadKind::kKthread) {
+      if (t.state == State::kRunnable || t.state == State::kNew || t.state == State::kSleeping)
+        others_live = true;
+    }
+  }
+  if (all_done) return true;
+  if (!all_quiet) return false;
+  // Every client waits: give the workers a grace period of virtual time to
+  // serve them before tearing down, unless nothing else can make time pass.
+  return !others_live || now_ - last_client_ns_ >= opts_.finisher_grace_ns;
+}
+
+void SimExecution::candidates(bool cur_can_run) {
+  cands_.clear();
+  bool finisher_ok = false, finisher_checked = false;
+  for (size_t i = 0; i < threads_.size(); i++) {
+    const Thread& t = threads_[i];
+    const int tid = static_cast<int>(i);
+    if (t.state == State::kSleeping) {
+      cands_.push_back(Candidate{tid, true, t.wake_ns});
+      continue;
+    }
+    if (t.state != State::kRunnable && t.state != State::kNew) continue;
+    if (tid == cur_ && !cur_can_run) continue;
+    if (t.kind == ThreadKind::kFinisher) {
+      if (!finisher_checked) finisher_ok = finisher_eligible(), finisher_checked = true;
+      if (!finisher_ok) continue;
+    }
+    cands_.push_back(Candidate{tid, false, 0});
+  }
+}
+
+size_t SimExecution::default_choice(bool cur_can_run) const {
+  size_t best = cands_.size();
+  for (size_t i = 0; i < cands_.size(); i++) {
+    if (cur_can_run && cands_[i].tid == cur_) return i;
+  }
+  // Round robin over runnable threads, starting after the current one.
+  for (size_t i = 0; i < cands_.size(); i++) {
+    if (cands_[i].sleeping) continue;
+    if (cands_[i].tid > cur_) return i;
+    if (best == cands_.size()) best = i;
+  }
+  if (best != cands_.size()) return best;
+  // Nothing runnable: fire the earliest timer.
+  for (size_t i = 0; i < cands_.size(); i++) {
+    if (best == cands_.size() || cands_[i].wake_ns < cands_[best].wake_ns) best = i;
+  }
+  return best;
+}
+
+int SimExecution::decide(bool cur_can_run) {
+  candidates(cur_can_run);
+  if (cands_.empty()) {
+    for (const Thread& t : threads_) {
+      if (t.state != State::kDone) {
+        raise(hang_finding(Verdict::kDeadlock, "deadlock: no thread can run", nullptr));
+      }
+    }
+    return -1;
+  }
+  const size_t def = default_choice(cur_can_run);
+  size_t pick = def;
+  if (cands_.size() > 1) {
+    pick = strategy_.pick(cands_, def);
+    if (pick >= cands_.size()) pick = def;
+    if (pick != def) {
+      result_.schedule.preemptions.push_back(
+          Preemption{rec_count_, static_cast<uint8_t>(cands_[pick].tid)});
+      rec_count_ = 0;
+    } else {
+      rec_count_++;
+    }
+  }
+  const Candidate c = cands_[pick];
+  if (c.sleeping) {
+    now_ = std::max(now_, c.wake_ns);
+    threads_[c.tid].state = State::kRunnable;
+    threads_[c.tid].interrupted = false;
+  }
+  return c.tid;
+}
+
+void SimExecution::reschedule(bool cur_can_run, const Site* site) {
+  (void)site;
+  const int n = decide(cur_can_run);
+  if (n == cur_) return;
+  next_ = n;
+  switch_to_scheduler();
+  if (aborting_) throw AbortRun{};
+}
+
+void SimExecution::switch_to_scheduler() {
+  void* fake = nullptr;
+  before_switch(sched_tsan_, sched_stack_, &fake);
+  sched_ = std::move(sched_).resume();
+  after_switch(fake, nullptr);
+}
+
+void SimExecution::fiber_main(int tid) {
+  try {
+    threads_[tid].body();
+  } catch (AbortRun&) {
+  }
+  Thread& t = threads_[tid];
+  t.state = State::kDone;
+  t.body = nullptr;
+  if (aborting_) return;
+  tsan_release(&t);
+  wake_waiters(WaitKind::kJoin, &t);
+  try {
+    next_ = decide(false);
+  } catch (AbortRun&) {
+    next_ = -1;
+  }
+}
+
+void SimExecution::resume(int tid) {
+  Thread& t = threads_[tid];
+  cur_ = tid;
+  if (t.state == State::kNew) {
+    t.state = State::kRunnable;
+    t.tsan_fiber = tsan_create_fiber();
+    t.fiber = boost::context::fiber(
+        std::allocator_arg, PooledStack(), [this, tid](boost::context::fiber&& s) {
+          after_switch(nullptr, &sched_stack_);
+          sched_ = std::move(s);
+          tsan_acquire(&threads_[tid]);
+          fiber_main(tid);
+          before_switch(sched_tsan_, sched_stack_, nullptr);
+          return std::move(sched_);
+        });
+    t.stack = last_stack();
+  }
+  void* fake = nullptr;
+  before_switch(t.tsan_fiber, t.stack, &fake);
+  t.fiber = std::move(t.fiber).resume();
+  after_switch(fake, nullptr);
+}
+
+void SimExecution::unwind_all() {
+  for (size_t i = 0; i < threads_.size(); i++) {
+    Thread& t = threads_[i];
+    if (t.state == State::kNew) t.state = State::kDone;
+    if (t.state == State::kDone) continue;
+    resume(static_cast<int>(i));  // lands at its suspension point and throws AbortRun
+  }
+}
+
+RunResult SimExecution::run() {
+  set_current(this);
+  running_ = true;
+  sched_tsan_ = tsan_current_fiber();
+  cur_ = -1;
+  next_ = threads_.empty() ? -1 : decide(false);
+  while (next_ >= 0) {
+    const int t = next_;
+    next_ = -1;
+    resume(t);
+  }
+  for (const Thread& t : threads_) {
+    result_.threads.push_back(ThreadSummary{t.name, t.kind, t.state == State::kDone});
+  }
+  if (aborting_) unwind_all();
+  cur_ = -1;
+  running_ = false;
+  set_current(nullptr);
+  result_.verdict = result_.findings.empty() ? Verdict::kOk : result_.findings.front().verdict;
+  result_.virtual_ns = now_;
+  return std::move(result_);
+}
+
+std::unique_ptr<Execution> make_sim_execution(Strategy& strategy, uint64_t run_index,
+                                              const Options& options) {
+  return std::make_unique<SimExecution>(strategy, run_index, options);
+}
+
+}  // namespace rt

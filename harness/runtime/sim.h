@@ -1,0 +1,114 @@
+// The deterministic runtime: model threads are fibers on one OS thread, exactly
+// one runs at a time, and every primitive operation is a scheduling point where
+// the Strategy may switch threads. Time is virtual. See execution.h for the
+// contract; this header is internal to the runtime.
+#pragma once
+
+#include <boost/context/fiber.hpp>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "harness/runtime/execution.h"
+#include "harness/runtime/fiber_stack.h"
+
+namespace rt {
+
+class SimExecution final : public Execution {
+ public:
+  SimExecution(Strategy& strategy, uint64_t run_index, const Options& options);
+  ~SimExecution() override;
+
+  RuntimeKind kind() const override { return RuntimeKind::kSim; }
+  int spawn(std::string name, ThreadKind kind, std::function<void()> body) override;
+  RunResult run() override;
+  int self() const override { return cur_; }
+  const std::string& thread_name(int tid) const override { return threads_[tid].name; }
+  bool finished(int tid) const override { return threads_[tid].state == State::kDone; }
+  uint64_t now_ns() const override { return now_; }
+
+  void point(const Site* site) override;
+  void mutex_lock(Mutex& m, const Site* site) override;
+  bool mutex_trylock(Mutex& m, const Site* site) override;
+  void mutex_unlock(Mutex& m, const Site* site) override;
+  void event_init(Event& e, const Site* site) override;
+  void event_signal(Event& e, const Site* site) override;
+  void event_wait(Event& e, const Site* site) override;
+  void event_ref(Event& e) override;
+  void event_unref(Event& e, const Site* site) override;
+  bool sleep(uint64_t ns, const Site* site) override;
+  void wake(int tid, const Site* site) override;
+  void join(int tid, const Site* site) override;
+  void push_frame(const char* name) override;
+  void pop_frame() override;
+  std::string stack_of(int tid) const override;
+  void note(std::string text) override;
+  bool tracing() const override { return opts_.record_trace; }
+  void report(Finding f) override;
+
+ private:
+  enum class State : uint8_t { kNew, kRunnable, kBlocked, kSleeping, kDone };
+  enum class WaitKind : uint8_t { kNone, kMutex, kEvent, kJoin };
+  static constexpr int kRecent = 8;
+  struct Thread {
+    std::string name;
+    ThreadKind kind;
+    std::function<void()> body;
+    State state = State::kNew;
+    boost::context::fiber fiber;
+    void* tsan_fiber = nullptr;
+    StackRange stack;
+    WaitKind wait = WaitKind::kNone;
+    const void* wait_obj = nullptr;
+    const Site* wait_site = nullptr;
+    uint64_t wait_since = 0;
+    uint64_t wake_ns = 0;
+    bool interrupted = false;
+    std::vector<const char*> frames;
+    const Site* recent[kRecent] = {};
+    unsigned nrecent = 0;
+  };
+
+  // Scheduling core.
+  void record(const Site* site, TraceKind kind);
+  bool finisher_eligible() const;
+  void candidates(bool cur_can_run);
+  size_t default_choice(bool cur_can_run) const;
+  // The next thread to run (-1: every thread finished); raises a deadlock when
+  // some thread is left and none can run.
+  int decide(bool cur_can_run);
+  // Picks the next thread; returns with the caller running again (possibly
+  // after other threads ran). `cur_can_run` is false when the caller blocks,
+  // sleeps or finishes.
+  void reschedule(bool cur_can_run, const Site* site);
+  void switch_to_scheduler();
+  void resume(int tid);
+  void fiber_main(int tid);
+  void block(WaitKind kind, const void* obj, const Site* site);
+  void wake_waiters(WaitKind kind, const void* obj);
+  void check_budget(const Site* site);
+  void raise(Finding f);  // records, then unwinds the calling fiber
+  Finding hang_finding(Verdict v, std::string message, const Site* site) const;
+  BlockedThread describe(int tid) const;
+  std::string wait_text(const Thread& t) const;
+  void unwind_all();
+
+  Strategy& strategy_;
+  Options opts_;
+  std::deque<Thread> threads_;
+  int cur_ = -1;
+  int next_ = -1;
+  uint64_t now_ = 0;
+  uint64_t last_client_ns_ = 0;
+  bool running_ = false;
+  bool aborting_ = false;
+  RunResult result_;
+  uint32_t rec_count_ = 0;
+  std::vector<Candidate> cands_;
+  boost::context::fiber sched_;  // continuation back into run()
+  void* sched_tsan_ = nullptr;
+  StackRange sched_stack_;
+  void* fake_stack_ = nullptr;
+};
+
+}  // namespace rt

@@ -1,0 +1,271 @@
+// The sim runtime's primitives. Each one is a scheduling point placed *before*
+// its effect, so a preemption can land between any two protocol steps. While a
+// run is being unwound (aborting_), every primitive returns at once.
+#include <algorithm>
+
+#include "harness/runtime/current.h"
+#include "harness/runtime/sim.h"
+
+namespace rt {
+
+void SimExecution::check_budget(const Site* site) {
+  if (result_.steps <= opts_.max_steps && now_ <= opts_.max_virtual_ns) return;
+  Finding f = hang_finding(Verdict::kLivelock, "livelock: step or time budget ran out", site);
+  for (const BlockedThread& b : f.blocked) {
+    if (threads_[b.tid].kind == ThreadKind::kClient) {
+      f.tid = b.tid;
+      f.message = "livelock: " + b.thread + " made no progress in " + b.wait_site;
+      break;
+    }
+  }
+  raise(std::move(f));
+}
+
+void SimExecution::point(const Site* site) {
+  if (aborting_) return;
+  record(site, TraceKind::kPoint);
+  check_budget(site);
+  reschedule(true, site);
+}
+
+void SimExecution::block(WaitKind kind, const void* obj, const Site* site) {
+  Thread& t = threads_[cur_];
+  t.state = State::kBlocked;
+  t.wait = kind;
+  t.wait_obj = obj;
+  t.wait_site = site;
+  t.wait_since = result_.steps;
+  record(site, TraceKind::kBlock);
+  reschedule(false, site);
+  t.wait = WaitKind::kNone;
+  t.wait_obj = nullptr;
+}
+
+void SimExecution::wake_waiters(WaitKind kind, const void* obj) {
+  for (Thread& t : threads_) {
+    if (t.state == State::kBlocked && t.wait == kind && t.wait_obj == obj) {
+      t.state = State::kRunnable;
+    }
+  }
+}
+
+void SimExecution::mutex_lock(Mutex& m, const Site* site) {
+  if (aborting_) return;
+  point(site);
+  while (m.owner_.load(std::memory_order_relaxed) != -1) block(WaitKind::kMutex, &m, site);
+  m.owner_.store(cur_, std::memory_order_relaxed);
+  tsan_acquire(&m);
+}
+
+bool SimExecution::mutex_trylock(Mutex& m, const Site* site) {
+  if (aborting_) return false;
+  point(site);
+  if (m.owner_.load(std::memory_order_relaxed) != -1) return false;
+  m.owner_.store(cur_, std::memory_order_relaxed);
+  tsan_acquire(&m);
+  return true;
+}
+
+void SimExecution::mutex_unlock(Mutex& m, const Site* site) {
+  if (aborting_) return;
+  if (m.owner_.load(std::memory_order_relaxed) != cur_) {
+    Finding f;
+    f.verdict = Verdict::kHarnessBug;
+    f.message = std::string("unlock of mutex ") + m.name() + " not held by " + threads_[cur_].name;
+    f.site = site_text(site);
+    raise(std::move(f));
+  }
+  tsan_release(&m);
+  m.owner_.store(-1, std::memory_order_relaxed);
+  wake_waiters(WaitKind::kMutex, &m);
+  point(site);
+}
+
+void SimExecution::event_init(Event& e, const Site* site) {
+  if (aborting_) return;
+  point(site);
+  e.done_ = 0;
+}
+
+void SimExecution::event_signal(Event& e, const Site* site) {
+  if (aborting_) return;
+  point(site);
+  e.done_++;
+  tsan_release(&e);
+  wake_waiters(WaitKind::kEvent, &e);
+}
+
+void SimExecution::event_wait(Event& e, const Site* site) {
+  if (aborting_) return;
+  point(site);
+  while (e.done_ == 0) {
+    e.waiters_++;
+    if (opts_.detect_lost_wakeups && e.tracked_ && e.reach_ == 0) {
+      threads_[cur_].state = State::kBlocked;
+      threads_[cur_].wait = WaitKind::kEvent;
+      threads_[cur_].wait_obj = &e;
+      threads_[cur_].wait_site = site;
+      Finding f = hang_finding(Verdict::kLostWakeup, "", site);
+      f.tid = cur_;
+      f.message = "lost request: " + threads_[cur_].name + " waits on " + wait_text(threads_[cur_]) +
+                  " that nothing can reach";
+      raise(std::move(f));
+    }
+    block(WaitKind::kEvent, &e, site);
+    e.waiters_--;
+  }
+  e.done_--;
+  tsan_acquire(&e);
+}
+
+void SimExecution::event_ref(Event& e) {
+  e.reach_++;
+  e.tracked_ = true;
+}
+
+void SimExecution::event_unref(Event& e, const Site* site) {
+  e.reach_--;
+  if (aborting_ || !opts_.detect_lost_wakeups) return;
+  if (e.reach_ != 0 || e.done_ != 0 || e.waiters_ == 0) return;
+  int waiter = -1;
+  for (size_t i = 0; i < threads_.size(); i++) {
+    const Thread& t = threads_[i];
+    if (t.state == State::kBlocked && t.wait == WaitKind::kEvent && t.wait_obj == &e) {
+      waiter = static_cast<int>(i);
+    }
+  }
+  if (waiter < 0) return;
+  Finding f = hang_finding(Verdict::kLostWakeup, "", site);
+  f.tid = waiter;
+  f.site = site_text(threads_[waiter].wait_site);
+  f.message = "lost request: " + threads_[waiter].name + " waits on " +
+              wait_text(threads_[waiter]) + ", dropped by " + threads_[cur_].name + " at " +
+              site_text(site);
+  raise(std::move(f));
+}
+
+bool SimExecution::sleep(uint64_t ns, const Site* site) {
+  if (aborting_) return false;
+  record(site, TraceKind::kPoint);
+  check_budget(site);
+  Thread& t = threads_[cur_];
+  t.state = State::kSleeping;
+  t.wake_ns = now_ + ns;
+  t.interrupted = false;
+  t.wait_site = site;
+  reschedule(false, site);
+  return t.interrupted;
+}
+
+void SimExecution::wake(int tid, const Site* site) {
+  if (aborting_) return;
+  point(site);
+  Thread& t = threads_[tid];
+  if (t.state == State::kSleeping) {
+    t.state = State::kRunnable;
+    t.interrupted = true;
+  }
+}
+
+void SimExecution::join(int tid, const Site* site) {
+  if (aborting_) return;
+  point(site);
+  while (threads_[tid].state != State::kDone) block(WaitKind::kJoin, &threads_[tid], site);
+  tsan_acquire(&threads_[tid]);
+}
+
+void SimExecution::push_frame(const char* name) { threads_[cur_].frames.push_back(name); }
+
+void SimExecution::pop_frame() {
+  auto& f = threads_[cur_].frames;
+  if (!f.empty()) f.pop_back();
+}
+
+std::string SimExecution::stack_of(int tid) const {
+  std::string s;
+  for (const char* f : threads_[tid].frames) {
+    if (!s.empty()) s += " > ";
+    s += f;
+  }
+  return s;
+}
+
+void SimExecution::note(std::string text) {
+  if (!opts_.record_trace || aborting_) return;
+  result_.notes.push_back(std::move(text));
+  result_.trace.push_back(TraceEntry{static_cast<uint16_t>(cur_), TraceKind::kNote, nullptr,
+                                     static_cast<uint32_t>(result_.notes.size() - 1)});
+}
+
+void SimExecution::report(Finding f) { raise(std::move(f)); }
+
+void SimExecution::raise(Finding f) {
+  if (aborting_) return;
+  if (f.tid < 0) f.tid = cur_;
+  f.step = result_.steps;
+  result_.findings.push_back(std::move(f));
+  aborting_ = true;
+  throw AbortRun{};
+}
+
+std::string SimExecution::wait_text(const Thread& t) const {
+  switch (t.wait) {
+    case WaitKind::kMutex: {
+      const auto* m = static_cast<const Mutex*>(t.wait_obj);
+      const int owner = m->owner();
+      return std::string("mutex ") + m->name() +
+             (owner >= 0 ? " held by " + threads_[owner].name : std::string());
+    }
+    case WaitKind::kEvent: {
+      const auto* e = static_cast<const Event*>(t.wait_obj);
+      return std::string("completion ") + (e->label().empty() ? e->name() : e->label());
+    }
+    case WaitKind::kJoin:
+      return "exit of " + static_cast<const Thread*>(t.wait_obj)->name;
+    case WaitKind::kNone:
+      break;
+  }
+  if (t.state == State::kSleeping) return "sleep until t=" + std::to_string(t.wake_ns) + "ns";
+  return t.state == State::kDone ? "nothing (finished)" : "nothing (runnable)";
+}
+
+BlockedThread SimExecution::describe(int tid) const {
+  const Thread& t = threads_[tid];
+  BlockedThread b;
+  b.tid = tid;
+  b.thread = t.name;
+  b.waits_on = wait_text(t);
+  b.wait_site = site_text(t.wait_site);
+  b.stack = stack_of(tid);
+  if (t.wait == WaitKind::kMutex) b.holder = static_cast<const Mutex*>(t.wait_obj)->owner();
+  b.since_step = t.wait_since;
+  const unsigned n = std::min<unsigned>(t.nrecent, kRecent);
+  for (unsigned i = 0; i < n; i++) {
+    b.recent.push_back(site_text(t.recent[(t.nrecent - n + i) % kRecent]));
+  }
+  return b;
+}
+
+Finding SimExecution::hang_finding(Verdict v, std::string message, const Site* site) const {
+  Finding f;
+  f.verdict = v;
+  f.message = std::move(message);
+  f.site = site_text(site);
+  for (size_t i = 0; i < threads_.size(); i++) {
+    const Thread& t = threads_[i];
+    if (t.state == State::kDone) continue;
+    if (t.state == State::kRunnable && static_cast<int>(i) != cur_) continue;
+    BlockedThread b = describe(static_cast<int>(i));
+    f.detail += b.thread + " waits for " + b.waits_on + " at " + b.wait_site + "\n";
+    if (f.tid < 0 && t.kind == ThreadKind::kClient && t.state == State::kBlocked) {
+      f.tid = b.tid;
+      if (f.message.empty() || f.message == "deadlock: no thread can run") {
+        f.message = "deadlock: " + b.thread + " waits for " + b.waits_on + " in " + b.wait_site;
+      }
+    }
+    f.blocked.push_back(std::move(b));
+  }
+  return f;
+}
+
+}  // namespace rt
