@@ -43,6 +43,8 @@ class World {
 
   // The world of the current execution (Execution::user). Aborts if none.
   static World& current();
+  // The world attached to `e` (from outside a running execution).
+  static World& current_of(rt::Execution& e) { return *static_cast<World*>(e.user); }
   void attach(rt::Execution& e);
 
   Faults faults;

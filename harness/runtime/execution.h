@@ -73,6 +73,8 @@ class Event {
   unsigned done_ = 0;
   int reach_ = 0;
   bool tracked_ = false;  // ever referenced: only such events can be lost
+  int dropped_by_ = -1;   // sim: thread that dropped the last reference
+  const Site* dropped_at_ = nullptr;
   int waiters_ = 0;
   std::mutex os_;
   std::condition_variable os_cv_;

@@ -6,7 +6,9 @@
 namespace rt {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 
 // Reads a decimal number at text[*pos]; leaves *pos after it. Fails on no digits
 // and on overflow of `max`.

@@ -108,7 +108,9 @@ void SimExecution::event_wait(Event& e, const Site* site) {
       Finding f = hang_finding(Verdict::kLostWakeup, "", site);
       f.tid = cur_;
       f.message = "lost request: " + threads_[cur_].name + " waits on " + wait_text(threads_[cur_]) +
-                  " that nothing can reach";
+                  ", dropped by " +
+                  (e.dropped_by_ >= 0 ? threads_[e.dropped_by_].name : std::string("?")) + " at " +
+                  site_text(e.dropped_at_);
       raise(std::move(f));
     }
     block(WaitKind::kEvent, &e, site);
@@ -125,6 +127,10 @@ void SimExecution::event_ref(Event& e) {
 
 void SimExecution::event_unref(Event& e, const Site* site) {
   e.reach_--;
+  if (e.reach_ == 0) {
+    e.dropped_by_ = cur_;
+    e.dropped_at_ = site;
+  }
   if (aborting_ || !opts_.detect_lost_wakeups) return;
   if (e.reach_ != 0 || e.done_ != 0 || e.waiters_ == 0) return;
   int waiter = -1;

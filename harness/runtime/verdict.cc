@@ -52,6 +52,8 @@ bool is_hang(Verdict v) {
   }
 }
 
-bool is_protocol_bug(Verdict v) { return v != Verdict::kOk && v != Verdict::kCallerContract; }
+bool is_protocol_bug(Verdict v) {
+  return v != Verdict::kOk && v != Verdict::kCallerContract;
+}
 
 }  // namespace rt

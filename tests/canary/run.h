@@ -1,0 +1,41 @@
+// Runs one canary on one runtime and returns the verdict.
+#pragma once
+
+#include "canaries.h"
+#include "harness/kernel/world.h"
+#include "harness/runtime/execution.h"
+
+namespace canary {
+
+inline rt::RunResult run_sim(Kind k, bool buggy, rt::Strategy& s, uint64_t run_index) {
+  rt::Options o;
+  o.record_trace = false;
+  auto e = rt::make_sim_execution(s, run_index, o);
+  kernel::World w;
+  w.attach(*e);
+  spawn(k, buggy, *e);
+  return e->run();
+}
+
+// Watchdog hangs abandon their threads: the execution and its world are then
+// deliberately leaked, as the os runtime documents.
+inline rt::RunResult run_os(Kind k, bool buggy, uint64_t watchdog_ms, uint32_t perturb_seed = 0) {
+  rt::Options o;
+  o.watchdog_ms = watchdog_ms;
+  o.watchdog_abort = false;
+  o.perturb_seed = perturb_seed;
+  o.perturb_rate = perturb_seed ? 64 : 0;
+  auto e = rt::make_os_execution(o);
+  auto* w = new kernel::World();
+  w->attach(*e);
+  spawn(k, buggy, *e);
+  rt::RunResult r = e->run();
+  if (r.verdict == rt::Verdict::kWatchdogHang) {
+    (void)e.release();
+  } else {
+    delete w;
+  }
+  return r;
+}
+
+}  // namespace canary

@@ -1,0 +1,145 @@
+#include <cstring>
+#include <set>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "harness/program/codec.h"
+#include "harness/program/mutate.h"
+#include "harness/program/text.h"
+#include "tests/program_testing.h"
+
+namespace program {
+namespace {
+
+using testing::limit_violation;
+using testing::random_bytes;
+using testing::round_trip_violation;
+
+Program sample_program() {
+  Program p;
+  ParseError err;
+  EXPECT_TRUE(
+      parse_program("damon-harness program v1\n"
+                    "cpu0: start ctx0\n"
+                    "cpu0: walk ctx0\n"
+                    "cpu1: commit ctx0 schemes=2 intervals=1,4 wmarks=on\n"
+                    "cpu1: stop ctx0\n"
+                    "schedule: 3:1\n",
+                    &p, &err))
+      << err.format("<sample>");
+  return p;
+}
+
+TEST(ProgramMutate, DeterministicForASeed) {
+  for (uint32_t seed = 0; seed < 200; seed++) {
+    Program a = sample_program(), b = sample_program();
+    mutate_program(&a, seed);
+    mutate_program(&b, seed);
+    EXPECT_EQ(a, b) << seed;
+  }
+  std::vector<uint8_t> x(64, 0x42), y = x;
+  EXPECT_EQ(mutate_bytes(x.data(), 32, x.size(), 7), mutate_bytes(y.data(), 32, y.size(), 7));
+  EXPECT_EQ(x, y);
+}
+
+TEST(ProgramMutate, AlwaysChangesTheProgram) {
+  for (uint32_t seed = 0; seed < 5000; seed++) {
+    for (Program before : {Program{}, sample_program()}) {
+      Program p = before;
+      mutate_program(&p, seed);
+      ASSERT_FALSE(p == before) << "seed " << seed << "\n" << print_program(p);
+    }
+  }
+}
+
+TEST(ProgramMutate, ChainsStayValidAndReachEverything) {
+  std::set<OpKind> kinds;
+  std::set<int> clients;
+  size_t max_preemptions = 0, max_ops = 0;
+  for (uint32_t chain = 0; chain < 20; chain++) {
+    Program p;
+    for (uint32_t step = 0; step < 500; step++) {
+      mutate_program(&p, chain * 1000 + step);
+      ASSERT_EQ(limit_violation(p), "") << print_program(p);
+      ASSERT_EQ(round_trip_violation(p), "") << print_program(p);
+      for (int c = 0; c < kMaxClients; c++) {
+        if (!p.ops[c].empty()) clients.insert(c);
+        for (const Op& op : p.ops[c]) kinds.insert(op.kind);
+        max_ops = std::max(max_ops, p.ops[c].size());
+      }
+      max_preemptions = std::max(max_preemptions, p.schedule.preemptions.size());
+    }
+  }
+  EXPECT_EQ(kinds.size(), static_cast<size_t>(kNumOpKinds));
+  EXPECT_EQ(clients.size(), static_cast<size_t>(kMaxClients));
+  EXPECT_EQ(max_ops, static_cast<size_t>(kMaxOpsPerClient));
+  EXPECT_GT(max_preemptions, 3u);
+}
+
+TEST(ProgramMutate, MutateBytesRespectsMaxSize) {
+  std::vector<uint8_t> buf(256);
+  for (size_t max_size : {1, 2, 3, 8, 40, 256}) {
+    size_t size = 0;
+    int changed = 0;
+    for (uint32_t seed = 0; seed < 2000; seed++) {
+      const std::vector<uint8_t> before(buf.begin(), buf.begin() + size);
+      size = mutate_bytes(buf.data(), size, max_size, seed);
+      ASSERT_LE(size, max_size);
+      const Program p = decode_bytes(buf.data(), size);
+      ASSERT_EQ(limit_violation(p), "");
+      changed += std::vector<uint8_t>(buf.begin(), buf.begin() + size) != before;
+    }
+    // Below 3 bytes only the empty program fits; raw byte edits still change it.
+    EXPECT_GT(changed, max_size < 3 ? 300 : 1000) << "max_size " << max_size;
+  }
+}
+
+TEST(ProgramMutate, MutateBytesTruncatesOversizedInput) {
+  for (uint32_t seed = 0; seed < 500; seed++) {
+    std::vector<uint8_t> buf = random_bytes(seed, 300);
+    const size_t max_size = buf.size() / 2;
+    buf.resize(std::max<size_t>(buf.size(), 1));
+    EXPECT_LE(mutate_bytes(buf.data(), buf.size(), max_size, seed), max_size);
+  }
+}
+
+TEST(ProgramMutate, CrossoverTakesClientsAndScheduleFromTheParents) {
+  Program a, b;
+  for (int c = 0; c < kMaxClients; c++) {
+    for (int i = 0; i < 4; i++) {
+      Op op;
+      op.kind = OpKind::kSleep;
+      op.sleep_ms = static_cast<uint16_t>(100 * c + i + 1);  // from a
+      a.ops[c].push_back(op);
+      op.sleep_ms = static_cast<uint16_t>(500 + 100 * c + i + 1);  // from b
+      b.ops[c].push_back(op);
+    }
+  }
+  a.schedule.preemptions = {{1, 1}};
+  b.schedule.preemptions = {{2, 2}, {3, 0}};
+  const std::vector<uint8_t> ea = encode_bytes(a), eb = encode_bytes(b);
+  std::vector<uint8_t> out(512);
+  std::set<int> mixed;
+  for (uint32_t seed = 0; seed < 1000; seed++) {
+    const size_t n =
+        crossover_bytes(ea.data(), ea.size(), eb.data(), eb.size(), out.data(), out.size(), seed);
+    const Program child = decode_bytes(out.data(), n);
+    ASSERT_EQ(limit_violation(child), "");
+    EXPECT_TRUE(child.schedule == a.schedule || child.schedule == b.schedule);
+    int from_a = 0, from_b = 0;
+    for (int c = 0; c < kMaxClients; c++) {
+      for (const Op& op : child.ops[c]) {
+        const int client_of_op = (op.sleep_ms - 1) % 500 / 100;
+        EXPECT_EQ(client_of_op, c) << "ops stay on their client";
+        (op.sleep_ms > 500 ? from_b : from_a)++;
+      }
+    }
+    mixed.insert((from_a > 0) * 2 + (from_b > 0));
+  }
+  EXPECT_TRUE(mixed.count(3)) << "some children mix both parents";
+  EXPECT_LE(crossover_bytes(ea.data(), ea.size(), eb.data(), eb.size(), out.data(), 5, 1), 5u);
+}
+
+}  // namespace
+}  // namespace program
