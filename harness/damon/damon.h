@@ -36,6 +36,9 @@ struct damon_call_control : kernel::Tracked {
   kernel::completion completion{"call completion"};
   bool canceled = false;
   rt::Event& reach_event() { return completion.e; }
+  // Harness bookkeeping, not kernel state: the control's list_head is linked on a
+  // ctx's call_controls or on a kdamond's local list (caller-contract check).
+  std::atomic<bool> linked{false};
 };
 
 struct damos_walk_control : kernel::Tracked {
@@ -80,9 +83,26 @@ struct damon_attrs {
   unsigned long ops_update_interval = 60000000;
 };
 
-// Module-wide state of mm/damon/core.c (spec §1). One per execution.
-struct damon_core {
+// Observation hooks for the oracles; all optional. apply_boundary and
+// scheme_applied run on the kdamond thread, walk_installed on the caller's.
+struct Observer {
+  virtual ~Observer() = default;
+  // Scheme s passed one of its apply-interval boundaries (kdamond_apply_schemes step 5).
+  virtual void apply_boundary(damon_ctx* ctx, damos* s) {}
+  // Scheme s was applied to region r (right before damos_walk_call_walk).
+  virtual void scheme_applied(damon_ctx* ctx, damos* s, damon_region* r) {}
+  // A walk request became installed in ctx->walk_control.
+  virtual void walk_installed(damon_ctx* ctx, damos_walk_control* c) {}
+  // damos_walk_complete() is about to complete c: every scheme of ctx passed a
+  // boundary (called under walk_control_lock, right before complete()).
+  virtual void walk_completing(damon_ctx* ctx, damos_walk_control* c) {}
+};
+
+// Module-wide state of mm/damon/core.c (spec §1). One per execution, owned by the
+// execution's kernel::World (registered as a static object).
+struct damon_core : kernel::Tracked {
   const Profile* profile = nullptr;
+  Observer* observer = nullptr;  // harness: damon_set_observer()
   kernel::mutex damon_lock{"damon_lock"};
   int nr_running_ctxs = 0;
   bool running_exclusive_ctxs = false;
@@ -126,23 +146,23 @@ struct damon_ctx : kernel::Tracked {
   bool has_target = false;
   // ops.target_valid(): false once the monitored process "exited".
   std::atomic<bool> target_valid{true};
+
+  // ---- harness bookkeeping, not kernel state ----
+  bool fail = false;  // parameter ctx: committing from it fails part-way (-ENOMEM)
+  // For the caller-contract checks (contracts.cc); mirror kernel state without
+  // being scheduling points.
+  std::atomic<bool> ever_started{false};                 // a damon_start of it succeeded
+  std::atomic<kernel::task_struct*> running_task{nullptr};  // == kdamond
 };
 
 // ---- per-execution setup (harness, not kernel) ----
-// Creates the module-wide state for `profile` and binds it to the current world.
+// Creates the module-wide state for `profile` and binds it to the current world
+// (or to `world`, usable before the execution runs). The world owns the core.
 damon_core* damon_core_create(const Profile* profile);
+damon_core* damon_core_create(kernel::World& world, const Profile* profile);
 damon_core& damon_core_current();
 
-// Observation hooks for the oracles; all optional. Called on the kdamond thread.
-struct Observer {
-  virtual ~Observer() = default;
-  // Scheme s passed one of its apply-interval boundaries (kdamond_apply_schemes step 5).
-  virtual void apply_boundary(damon_ctx* ctx, damos* s) {}
-  // Scheme s was applied to region r (right before damos_walk_call_walk).
-  virtual void scheme_applied(damon_ctx* ctx, damos* s, damon_region* r) {}
-  // A walk request became installed in ctx->walk_control.
-  virtual void walk_installed(damon_ctx* ctx, damos_walk_control* c) {}
-};
+// Sets the observer of the current execution's core (nullptr: none).
 void damon_set_observer(Observer* o);
 
 // Parameters a caller commits (what sysfs or a module builds into a param ctx).
@@ -182,5 +202,9 @@ void damos_walk_complete(damon_ctx* ctx, damos* s);
 void damos_walk_cancel(damon_ctx* ctx);
 int damon_call_handle_inactive_ctx(damon_ctx* ctx, damon_call_control* control);
 bool kdamond_need_stop(damon_ctx* ctx);
+void kdamond_usleep(unsigned long usecs);
+unsigned long damos_wmark_wait_us(damos* scheme);
+void damon_do_apply_schemes(damon_ctx* ctx, damon_target* t, damon_region* r);
+void damos_apply_scheme(damon_ctx* ctx, damon_target* t, damon_region* r, damos* s);
 
 }  // namespace damon

@@ -28,6 +28,7 @@ enum class ThreadKind : uint8_t {
   kClient,    // an API caller; the run's liveness is about these
   kKthread,   // a worker thread started by the code under test
   kFinisher,  // runs only once every client has finished or is blocked
+  kSetup,     // runs alone, to its end, before every other thread starts
 };
 
 class Execution;
@@ -178,6 +179,10 @@ class Execution {
   // (the calling fiber does not return); the os runtime records the first finding
   // and lets the run wind down.
   virtual void report(Finding f) = 0;
+
+  // True once the os watchdog fired without aborting: threads were abandoned,
+  // and this execution (and what its threads use) must be leaked, not freed.
+  virtual bool abandoned() const { return false; }
 
   // Slot for the layer above (the kernel layer keeps its World here).
   void* user = nullptr;

@@ -99,6 +99,12 @@ RunResult OsExecution::run() {
   int finisher = -1;
   const int n0 = nslots_.load();
   for (int i = 0; i < n0; i++) {
+    if (slots_[i].kind != ThreadKind::kSetup) continue;
+    start(i);
+    slots_[i].th.join();
+  }
+  for (int i = 0; i < n0; i++) {
+    if (slots_[i].kind == ThreadKind::kSetup) continue;
     if (slots_[i].kind == ThreadKind::kFinisher) {
       finisher = i;
       continue;

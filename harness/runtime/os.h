@@ -58,7 +58,7 @@ class OsExecution final : public Execution {
 
   // True once the watchdog fired without aborting: threads were abandoned and
   // this object must outlive them (the caller leaks it).
-  bool hung() const { return hung_.load(); }
+  bool abandoned() const override { return hung_.load(); }
 
  private:
   static constexpr int kMaxThreads = 256;

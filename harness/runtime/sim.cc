@@ -61,6 +61,14 @@ bool SimExecution::finisher_eligible() const {
 
 void SimExecution::candidates(bool cur_can_run) {
   cands_.clear();
+  for (size_t i = 0; i < threads_.size(); i++) {
+    const Thread& t = threads_[i];
+    if (t.kind != ThreadKind::kSetup || t.state == State::kDone) continue;
+    if (t.state == State::kRunnable || t.state == State::kNew) {
+      cands_.push_back(Candidate{static_cast<int>(i), false, 0});
+      return;
+    }
+  }
   bool finisher_ok = false, finisher_checked = false;
   for (size_t i = 0; i < threads_.size(); i++) {
     const Thread& t = threads_[i];

@@ -1,0 +1,97 @@
+#include "harness/program/executor.h"
+
+#include <memory>
+
+#include "harness/kernel/world.h"
+#include "harness/program/run_state.h"
+
+namespace program {
+
+namespace {
+
+std::unique_ptr<rt::Strategy> make_strategy(const Program& p, const RunConfig& cfg) {
+  switch (cfg.strategy) {
+    case StrategyKind::kRandom: return rt::make_random_strategy(cfg.seed);
+    case StrategyKind::kPct: return rt::make_pct_strategy(cfg.seed, cfg.pct_depth, 2000);
+    case StrategyKind::kProgram: break;
+  }
+  return rt::make_schedule_strategy(p.schedule);
+}
+
+void client_body(RunState& st, int client) {
+  const Program& p = st.program;
+  rt::Execution& e = rt::Execution::current();
+  for (size_t i = 0; i < p.ops[client].size(); i++) {
+    const Op& op = p.ops[client][i];
+    OpResult& r = st.results[st.client_tids[client] + i];
+    if (e.tracing()) e.note(format_op(op));
+    r.ret = run_op(st, client, static_cast<int>(i), op);
+    r.returned = true;
+    if (e.tracing()) e.note(format_op(op) + " = " + kernel::errname(r.ret));
+  }
+}
+
+// Teardown: stop every context once the clients are quiet, wait for every
+// client (a woken client may restart a context), stop again, then check what
+// must hold once everything has stopped.
+void teardown_body(RunState& st, int nr_clients) {
+  rt::Execution& e = rt::Execution::current();
+  stop_all(st);
+  for (int c = 0; c < nr_clients; c++) e.join(c, RT_SITE("wait for client"));
+  stop_all(st);
+  final_checks(st);
+}
+
+}  // namespace
+
+Outcome execute(const Program& p, const RunConfig& cfg) {
+  Outcome out;
+  auto strategy = make_strategy(p, cfg);
+  std::unique_ptr<rt::Execution> e = cfg.runtime == rt::RuntimeKind::kSim
+                                         ? rt::make_sim_execution(*strategy, 0, cfg.options)
+                                         : rt::make_os_execution(cfg.options);
+  auto world = std::make_unique<kernel::World>();
+  world->attach(*e);
+  auto st = std::make_unique<RunState>();
+  st->profile = cfg.profile;
+  st->core = damon::damon_core_create(*world, cfg.profile);
+  st->core->observer = &st->oracle;
+  st->program = p;
+
+  const int nr_clients = p.nr_clients();
+  for (int c = 0; c < nr_clients; c++) {
+    st->client_tids.push_back(static_cast<int>(st->results.size()));
+    for (size_t i = 0; i < p.ops[c].size(); i++) {
+      st->results.push_back(OpResult{c, static_cast<int>(i), format_op(p.ops[c][i]), false, 0});
+    }
+  }
+  // Thread ids: clients 0..n-1 (what schedules name), then teardown, then setup.
+  RunState* s = st.get();
+  for (int c = 0; c < nr_clients; c++) {
+    e->spawn("cpu" + std::to_string(c), rt::ThreadKind::kClient,
+             [s, c] { client_body(*s, c); });
+  }
+  e->spawn("teardown", rt::ThreadKind::kFinisher, [s, nr_clients] { teardown_body(*s, nr_clients); });
+  e->spawn("setup", rt::ThreadKind::kSetup, [s] { setup_contexts(*s); });
+
+  out.run = e->run();
+  out.verdict = out.run.verdict;
+  out.results = st->results;
+  out.replay = p;
+  out.replay.schedule = out.run.schedule;
+  if (e->abandoned()) {
+    // Hung threads still reference these: abandon them to the process's end.
+    (void)e.release();
+    (void)world.release();
+    (void)st.release();
+  }
+  return out;
+}
+
+std::string Outcome::summary() const {
+  if (run.findings.empty()) return std::string(rt::verdict_name(verdict));
+  const rt::Finding& f = run.findings.front();
+  return std::string(rt::verdict_name(verdict)) + ": " + f.message;
+}
+
+}  // namespace program

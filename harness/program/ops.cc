@@ -1,0 +1,279 @@
+// One operation, carried out the way the in-tree callers do it (spec §7):
+// stack controls for one-shot calls and walks (sysfs), a static repeat control
+// (reclaim, lru_sort, stat), a kmalloc'd dealloc_on_cancel repeat control
+// (sysfs), and commits through damon_call while running, directly while stopped.
+#include <string>
+
+#include "harness/program/run_state.h"
+#include "harness/runtime/invisible.h"
+
+namespace program {
+
+namespace {
+
+using damon::damon_ctx;
+
+rt::Execution& ex() { return rt::Execution::current(); }
+
+void contract_violation(std::string msg) {
+  rt::Finding f;
+  f.verdict = rt::Verdict::kReturnContract;
+  f.message = std::move(msg);
+  ex().report(std::move(f));
+}
+
+void caller_violation(std::string msg) {
+  rt::Finding f;
+  f.verdict = rt::Verdict::kCallerContract;
+  f.message = std::move(msg);
+  ex().report(std::move(f));
+}
+
+damon::damon_params params_of(Slot& s) {
+  rt::Invisible inv;
+  std::lock_guard<std::mutex> g(s.params_mu);
+  return s.params;
+}
+
+void set_params(Slot& s, const damon::damon_params& p) {
+  rt::Invisible inv;
+  std::lock_guard<std::mutex> g(s.params_mu);
+  s.params = p;
+}
+
+int commit_fn(void* data) {
+  auto* pair = static_cast<std::pair<damon_ctx*, damon_ctx*>*>(data);
+  return damon::damon_commit_ctx(pair->first, pair->second);
+}
+
+// sysfs "commit" / a module's commit_inputs: build a parameter ctx, then
+// commit it inside the kdamond if running, directly otherwise.
+int commit(Slot& slot, const damon::damon_params& p, const std::string& owner) {
+  damon_ctx* ctx = slot.ctx.load();
+  damon_ctx* param = damon::damon_build_param_ctx(p);
+  if (!param) return -ENOMEM;
+  int ret;
+  if (damon::damon_is_running(ctx)) {
+    kernel::CallerFrame frame(owner);
+    auto* c = frame.make<damon::damon_call_control>("commit call control");
+    std::pair<damon_ctx*, damon_ctx*> args{ctx, param};
+    c->fn = commit_fn;
+    c->data = &args;
+    const int err = damon::damon_call(ctx, c);
+    ret = err ? err : c->return_code;
+  } else {
+    mutex_lock(&slot.caller_lock);
+    ret = damon::damon_is_running(ctx) ? -EBUSY : damon::damon_commit_ctx(ctx, param);
+    mutex_unlock(&slot.caller_lock);
+  }
+  damon::damon_destroy_ctx(param);
+  if (ret == 0) set_params(slot, p);
+  return ret;
+}
+
+int start(RunState& st, const Op& op) {
+  damon_ctx* ctxs[kMaxCtxs];
+  int n = 0;
+  for (int i = 0; i < kMaxCtxs; i++) {
+    if ((op.ctx_mask >> i & 1) && st.slots[i].ctx.load()) ctxs[n++] = st.slots[i].ctx.load();
+  }
+  if (!n) return -ENODEV;
+  for (int i = 0; i < kMaxCtxs; i++) {
+    if (op.ctx_mask >> i & 1) mutex_lock(&st.slots[i].caller_lock);
+  }
+  const int ret = damon::damon_start(ctxs, n, op.exclusive);
+  for (int i = kMaxCtxs - 1; i >= 0; i--) {
+    if (op.ctx_mask >> i & 1) mutex_unlock(&st.slots[i].caller_lock);
+  }
+  return ret;
+}
+
+int stop(RunState& st, const Op& op) {
+  damon_ctx* ctxs[kMaxCtxs];
+  int n = 0;
+  for (int i = 0; i < kMaxCtxs; i++) {
+    if ((op.ctx_mask >> i & 1) && st.slots[i].ctx.load()) ctxs[n++] = st.slots[i].ctx.load();
+  }
+  return n ? damon::damon_stop(ctxs, n) : -ENODEV;
+}
+
+int walk(RunState& st, Slot& slot, const std::string& owner) {
+  auto rec = std::make_unique<WalkRecord>();
+  WalkRecord* w = rec.get();
+  {
+    std::lock_guard<std::mutex> g(st.records_mu);
+    st.walks.push_back(std::move(rec));
+  }
+  kernel::CallerFrame frame(owner);
+  auto* c = frame.make<damon::damos_walk_control>("walk control");
+  c->completion.e.set_label(owner);
+  c->walk_fn = Oracle::walk_fn;
+  c->data = w;
+  w->control = c;
+  const int ret = damon::damos_walk(slot.ctx.load(), c);
+  if (ret == 0 || ret == -ECANCELED) {
+    if (c->completion.e.done() != 0) contract_violation("damos_walk request completed twice");
+  }
+  if (std::string v = st.oracle.check_walk(*w, ret); !v.empty()) contract_violation(v);
+  return ret;
+}
+
+int call_once(RunState& st, Slot& slot, const std::string& owner) {
+  auto rec = std::make_unique<CallRecord>();
+  CallRecord* r = rec.get();
+  {
+    std::lock_guard<std::mutex> g(st.records_mu);
+    st.calls.push_back(std::move(rec));
+  }
+  kernel::CallerFrame frame(owner);
+  auto* c = frame.make<damon::damon_call_control>("call control");
+  c->completion.e.set_label(owner);
+  c->fn = Oracle::call_fn;
+  c->data = r;
+  r->control = c;
+  const int ret = damon::damon_call(slot.ctx.load(), c);
+  if (ret == 0 || ret == -ECANCELED) {
+    if (c->completion.e.done() != 0) contract_violation("damon_call request completed twice");
+  }
+  if (std::string v = st.oracle.check_call(*r, false, ret); !v.empty()) contract_violation(v);
+  return ret;
+}
+
+// A module re-arms its static repeat control after each successful start; it
+// never re-submits one that is still queued.
+int call_repeat_static(RunState& st, int client, int ctx) {
+  damon::damon_call_control*& c = st.statics[client][ctx];
+  CallRecord& r = st.static_records[client][ctx];
+  if (c->linked.load()) return -EALREADY;
+  c->fn = Oracle::call_fn;
+  c->data = &r;
+  c->repeat = true;
+  r.control = c;
+  const int ret = damon::damon_call(st.slots[ctx].ctx.load(), c);
+  if (std::string v = st.oracle.check_call(r, true, ret); !v.empty()) contract_violation(v);
+  return ret;
+}
+
+// sysfs: a kmalloc'd repeat control with dealloc_on_cancel, freed by the caller
+// when damon_call() fails and by the kdamond when it is canceled.
+int call_repeat_dealloc(RunState& st, Slot& slot, const std::string& owner) {
+  auto* c = kernel::kzalloc_obj<damon::damon_call_control>(
+      "repeat control (dealloc_on_cancel)", RT_SITE("kmalloc repeat control"));
+  if (!c) return -ENOMEM;
+  auto rec = std::make_unique<CallRecord>();
+  CallRecord* r = rec.get();
+  {
+    std::lock_guard<std::mutex> g(st.records_mu);
+    st.calls.push_back(std::move(rec));
+  }
+  c->completion.e.set_label(owner);
+  c->fn = Oracle::call_fn;
+  c->data = r;
+  c->repeat = true;
+  c->dealloc_on_cancel = true;
+  r->control = nullptr;  // the control may be freed; fn cannot look at it safely
+  const int ret = damon::damon_call(slot.ctx.load(), c);
+  if (ret) kfree(c);
+  return ret;
+}
+
+int recreate(RunState& st, int ctx, const std::string& owner) {
+  Slot& slot = st.slots[ctx];
+  if (slot.inflight.load() > 1) {
+    caller_violation("damon_destroy_ctx() of ctx" + std::to_string(ctx) +
+                     " while another caller's call on it is in flight (" + owner + ")");
+  }
+  if (damon_ctx* old = slot.ctx.exchange(nullptr)) damon::damon_destroy_ctx(old);
+  damon_ctx* fresh = damon::damon_build_param_ctx(params_of(slot));
+  slot.ctx.store(fresh);
+  return fresh ? 0 : -ENOMEM;
+}
+
+}  // namespace
+
+void setup_contexts(RunState& st) {
+  for (int i = 0; i < kMaxCtxs; i++) {
+    st.slots[i].ctx.store(damon::damon_build_param_ctx(st.slots[i].params));
+  }
+  kernel::World& w = kernel::World::current();
+  for (int c = 0; c < kMaxClients; c++) {
+    for (int i = 0; i < kMaxCtxs; i++) {
+      auto* ctl = new damon::damon_call_control();
+      w.born(ctl, "static repeat control", kernel::Owner::kStatic,
+             "client " + std::to_string(c) + " module", nullptr);
+      ctl->completion.e.set_label("cpu" + std::to_string(c) + " static repeat control");
+      st.statics[c][i] = ctl;
+    }
+  }
+}
+
+int run_op(RunState& st, int client, int index, const Op& op) {
+  const std::string owner = "cpu" + std::to_string(client) + " op#" + std::to_string(index) + " " +
+                            format_op(op);
+  const int ci = op.ctx();
+  Slot& slot = st.slots[ci];
+  const bool on_ctx = op.kind != OpKind::kFault && op.kind != OpKind::kSleep;
+  if (on_ctx && op.kind != OpKind::kStart && op.kind != OpKind::kStop && !slot.ctx.load()) {
+    return -ENODEV;  // the slot lost its ctx to a failed re-create
+  }
+  struct Inflight {
+    std::atomic<int>* n;
+    ~Inflight() {
+      if (n) n->fetch_sub(1);
+    }
+  } inflight{on_ctx ? &slot.inflight : nullptr};
+  if (on_ctx) slot.inflight.fetch_add(1);
+  damon::damon_params p;
+  switch (op.kind) {
+    case OpKind::kStart: return start(st, op);
+    case OpKind::kStop: return stop(st, op);
+    case OpKind::kPause:
+    case OpKind::kResume:
+      p = params_of(slot);
+      p.pause = op.kind == OpKind::kPause;
+      p.fail = false;
+      return commit(slot, p, owner);
+    case OpKind::kCommit:
+      p = params_of(slot);
+      p.nr_schemes = op.nr_schemes;
+      for (int i = 0; i < kMaxSchemes; i++) p.apply_interval_us[i] = op.interval[i] * 5000ul;
+      p.wmarks_active = op.wmarks_active;
+      p.fail = op.fail;
+      return commit(slot, p, owner);
+    case OpKind::kWalk: return walk(st, slot, owner);
+    case OpKind::kCall:
+      if (op.call == CallMode::kOnce) return call_once(st, slot, owner);
+      if (op.call == CallMode::kRepeat) return call_repeat_static(st, client, ci);
+      return call_repeat_dealloc(st, slot, owner);
+    case OpKind::kInvalidate: damon::damon_invalidate_target(slot.ctx.load()); return 0;
+    case OpKind::kRecreate: return recreate(st, ci, owner);
+    case OpKind::kFault: {
+      kernel::Faults& f = kernel::World::current().faults;
+      (op.fault == FaultKind::kKthreadRun ? f.fail_kthread_run : f.fail_alloc).fetch_add(1);
+      return 0;
+    }
+    case OpKind::kSleep: kernel::schedule_timeout_idle_ms_at(op.sleep_ms, RT_SITE("sleep")); return 0;
+    case OpKind::kIsRunning: return damon::damon_is_running(slot.ctx.load()) ? 1 : 0;
+  }
+  return 0;
+}
+
+void stop_all(RunState& st) {
+  for (Slot& s : st.slots) {
+    damon_ctx* ctx = s.ctx.load();
+    if (ctx && damon::damon_is_running(ctx)) damon::damon_stop(&ctx, 1);
+  }
+}
+
+void final_checks(RunState& st) {
+  for (const std::string& o : kernel::World::current().live_heap_objects()) {
+    if (o.rfind("repeat control (dealloc_on_cancel)", 0) != 0) continue;
+    rt::Finding f;
+    f.verdict = rt::Verdict::kLeak;
+    f.message = "a dealloc_on_cancel damon_call_control was never freed after every ctx stopped";
+    ex().report(std::move(f));
+    return;
+  }
+}
+
+}  // namespace program

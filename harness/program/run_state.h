@@ -1,0 +1,52 @@
+// Internal to the executor: the caller-side state of one run (context slots,
+// the parameters each slot was last committed with, per-client repeat
+// controls) and the functions that carry out one operation.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "harness/damon/damon.h"
+#include "harness/program/executor.h"
+#include "harness/program/oracle.h"
+
+namespace program {
+
+struct Slot {
+  std::atomic<damon::damon_ctx*> ctx{nullptr};
+  // Serialises a caller's "commit directly while stopped" against starts, as a
+  // module's param_lock or sysfs's damon_sysfs_lock would.
+  kernel::mutex caller_lock{"caller_lock"};
+  std::mutex params_mu;  // invisible to TSan: harness bookkeeping
+  damon::damon_params params;
+  std::atomic<int> inflight{0};  // client calls on this slot in progress
+};
+
+struct RunState {
+  const damon::Profile* profile = nullptr;
+  damon::damon_core* core = nullptr;
+  Oracle oracle;
+  Slot slots[kMaxCtxs];
+  // Module-style static repeat controls, one per (client, slot).
+  damon::damon_call_control* statics[kMaxClients][kMaxCtxs] = {};
+  CallRecord static_records[kMaxClients][kMaxCtxs];
+  Program program;
+  std::vector<OpResult> results;
+  std::vector<std::unique_ptr<WalkRecord>> walks;  // kept for the run's length
+  std::vector<std::unique_ptr<CallRecord>> calls;
+  std::mutex records_mu;
+  std::vector<int> client_tids;
+};
+
+// Creates the initial contexts (setup thread).
+void setup_contexts(RunState& st);
+// Carries out one op on the calling client thread; returns its return value.
+int run_op(RunState& st, int client, int index, const Op& op);
+// Stops every running context (teardown).
+void stop_all(RunState& st);
+// Final checks after teardown: leaked dealloc_on_cancel controls.
+void final_checks(RunState& st);
+
+}  // namespace program
