@@ -3,6 +3,10 @@
 // input, schedule choices from the back (FuzzedDataProvider style), so a small
 // edit to the bytes makes a small edit to the program. encode(decode(b)) decodes
 // to the same program.
+//
+// The layout is documented at the top of codec.cc and in corpus/README.md.
+// "Within limits" for the byte format means config.h's limits plus the two
+// below; a program outside them is clamped by encode_bytes().
 #pragma once
 
 #include <cstdint>
@@ -13,6 +17,8 @@
 namespace program {
 
 inline constexpr int kByteFormatVersion = 1;
+inline constexpr uint32_t kMaxEncodedDelay = 8191;  // per preemption (13 bits)
+inline constexpr uint8_t kMaxEncodedTid = 7;        // runtime thread ids 0..7
 
 Program decode_bytes(const uint8_t* data, size_t size);
 std::vector<uint8_t> encode_bytes(const Program& p);

@@ -1,0 +1,151 @@
+// Byte format v1 (kByteFormatVersion). Every byte string is a valid program:
+// each field is read modulo its range, so no value is rejected, and records that
+// would break a limit are dropped rather than refused.
+//
+//   [op records ...][preemption pairs, last first][k]
+//
+// k (last byte): number of preemptions = min(k % (kMaxPreemptions + 1),
+//   (size - 1) / 2). Reading backwards from k, preemption 0 is the two bytes just
+//   before it, preemption 1 the two before those, and so on. Each pair, read
+//   backwards, is a delay byte D then a byte T:
+//     delay = D | (T >> 3) << 8   (0..8191)      tid = T & 7
+// Everything before the pairs is operations, read forwards. Each record starts
+// with byte 0 = kind (bits 0-3, % kNumOpKinds) | client (bits 4-7, % kMaxClients),
+// then byte 1 (and byte 2 for commit and sleep):
+//   start       b1: bits 0-1 ctx mask (0 = all ctxs), bit 2 exclusive
+//   stop        b1: bits 0-1 ctx mask (0 = all ctxs)
+//   call        b1: bits 0-1 ctx (% kMaxCtxs), bits 2-3 mode (% 3)
+//   commit      b1: bits 0-1 ctx, bits 2-3 schemes, bit 4 wmarks on, bit 5 fail;
+//               b1 bits 6-7 | b2 << 2: a 10-bit word, interval i = bits 3i..3i+2, + 1
+//   fault       b1: bit 0 (0 kthread, 1 alloc)
+//   sleep       ms = (b1 | b2 << 8) % kMaxSleepMs + 1
+//   the others  b1: bits 0-1 ctx (% kMaxCtxs)
+// Unused bits are ignored and encoded as 0. A record cut short by the end of the
+// operation bytes is ignored, and so is an operation for a client that already
+// has kMaxOpsPerClient; both keep decode total without shifting later records.
+#include "harness/program/codec.h"
+
+#include <algorithm>
+
+namespace program {
+namespace {
+
+static_assert(kNumOpKinds <= 16 && kMaxClients <= 16, "kind and client share byte 0");
+static_assert(kMaxCtxs <= 2, "ctx fields are 2 bits");
+static_assert(kMaxSchemes <= 3 && kMaxIntervalSamples <= 8, "intervals are 3 bits each");
+static_assert(kMaxPreemptions <= 255, "k is one byte");
+
+constexpr uint8_t kAllCtxs = (1u << kMaxCtxs) - 1;
+
+bool has_extra_byte(OpKind k) {
+  return k == OpKind::kCommit || k == OpKind::kSleep;
+}
+
+Op decode_op(OpKind kind, uint8_t b1, uint8_t b2) {
+  Op op;
+  op.kind = kind;
+  switch (kind) {
+    case OpKind::kStart:
+    case OpKind::kStop:
+      op.ctx_mask = (b1 & kAllCtxs) ? (b1 & kAllCtxs) : kAllCtxs;
+      op.exclusive = kind == OpKind::kStart && (b1 & 4);
+      break;
+    case OpKind::kFault:
+      op.fault = (b1 & 1) ? FaultKind::kAlloc : FaultKind::kKthreadRun;
+      break;
+    case OpKind::kSleep:
+      op.sleep_ms = static_cast<uint16_t>((b1 | b2 << 8) % kMaxSleepMs + 1);
+      break;
+    default:
+      op.ctx_mask = static_cast<uint8_t>(1u << ((b1 & 3) % kMaxCtxs));
+      break;
+  }
+  if (kind == OpKind::kCall) op.call = static_cast<CallMode>(((b1 >> 2) & 3) % 3);
+  if (kind == OpKind::kCommit) {
+    op.nr_schemes = ((b1 >> 2) & 3) % (kMaxSchemes + 1);
+    op.wmarks_active = b1 & 0x10;
+    op.fail = b1 & 0x20;
+    const unsigned word = b1 >> 6 | b2 << 2;
+    for (int i = 0; i < op.nr_schemes; i++) op.interval[i] = ((word >> (3 * i)) & 7) + 1;
+  }
+  return op;
+}
+
+// The inverse of decode_op() for canonical ops within limits; out-of-range
+// fields are clamped so that the result still decodes to something close.
+void encode_op(const Op& op, int client, std::vector<uint8_t>* out) {
+  out->push_back(static_cast<uint8_t>(client << 4 | static_cast<uint8_t>(op.kind)));
+  unsigned b1 = 0, b2 = 0;
+  switch (op.kind) {
+    case OpKind::kStart:
+    case OpKind::kStop:
+      b1 = op.ctx_mask & kAllCtxs;
+      if (op.kind == OpKind::kStart && op.exclusive) b1 |= 4;
+      break;
+    case OpKind::kFault:
+      b1 = op.fault == FaultKind::kAlloc;
+      break;
+    case OpKind::kSleep: {
+      const unsigned v = std::clamp<unsigned>(op.sleep_ms, 1, kMaxSleepMs) - 1;
+      b1 = v & 0xff;
+      b2 = v >> 8;
+      break;
+    }
+    default:
+      b1 = op.ctx();
+      break;
+  }
+  if (op.kind == OpKind::kCall) b1 |= static_cast<unsigned>(op.call) << 2;
+  if (op.kind == OpKind::kCommit) {
+    const int n = std::min<int>(op.nr_schemes, kMaxSchemes);
+    unsigned word = 0;
+    for (int i = 0; i < n; i++)
+      word |= (std::clamp<unsigned>(op.interval[i], 1, kMaxIntervalSamples) - 1) << (3 * i);
+    b1 |= n << 2 | op.wmarks_active << 4 | op.fail << 5 | (word & 3) << 6;
+    b2 = word >> 2;
+  }
+  out->push_back(static_cast<uint8_t>(b1));
+  if (has_extra_byte(op.kind)) out->push_back(static_cast<uint8_t>(b2));
+}
+
+}  // namespace
+
+Program decode_bytes(const uint8_t* data, size_t size) {
+  Program p;
+  if (size == 0) return p;
+  const size_t k = std::min<size_t>(data[size - 1] % (kMaxPreemptions + 1), (size - 1) / 2);
+  for (size_t j = 0; j < k; j++) {
+    const uint8_t d = data[size - 2 - 2 * j];
+    const uint8_t t = data[size - 3 - 2 * j];
+    p.schedule.preemptions.push_back(
+        {static_cast<uint32_t>(d | (t >> 3) << 8), static_cast<uint8_t>(t & kMaxEncodedTid)});
+  }
+  const size_t end = size - 1 - 2 * k;
+  for (size_t pos = 0; pos + 1 < end;) {
+    const auto kind = static_cast<OpKind>((data[pos] & 15) % kNumOpKinds);
+    const int client = (data[pos] >> 4) % kMaxClients;
+    const size_t len = has_extra_byte(kind) ? 3 : 2;
+    if (pos + len > end) break;
+    const Op op = decode_op(kind, data[pos + 1], len == 3 ? data[pos + 2] : 0);
+    if (p.ops[client].size() < static_cast<size_t>(kMaxOpsPerClient)) p.ops[client].push_back(op);
+    pos += len;
+  }
+  return p;
+}
+
+std::vector<uint8_t> encode_bytes(const Program& p) {
+  std::vector<uint8_t> out;
+  for (int client = 0; client < kMaxClients; client++)
+    for (const Op& op : p.ops[client]) encode_op(op, client, &out);
+  const auto& pre = p.schedule.preemptions;
+  const size_t k = std::min<size_t>(pre.size(), kMaxPreemptions);
+  for (size_t j = k; j-- > 0;) {
+    const uint32_t delay = std::min(pre[j].delay, kMaxEncodedDelay);
+    out.push_back(static_cast<uint8_t>((pre[j].tid & kMaxEncodedTid) | (delay >> 8) << 3));
+    out.push_back(static_cast<uint8_t>(delay & 0xff));
+  }
+  out.push_back(static_cast<uint8_t>(k));
+  return out;
+}
+
+}  // namespace program

@@ -1,0 +1,291 @@
+#include "harness/program/mutate.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "harness/program/codec.h"
+
+namespace program {
+namespace {
+
+// splitmix64: tiny, seedable and the same everywhere, so a libFuzzer seed
+// reproduces the same mutation on every machine.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+  uint64_t next() {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  uint32_t below(uint32_t n) { return n ? static_cast<uint32_t>(next() % n) : 0; }
+  bool one_in(uint32_t n) { return below(n) == 0; }
+
+ private:
+  uint64_t state_;
+};
+
+constexpr uint8_t kAllCtxs = (1u << kMaxCtxs) - 1;
+
+// Small delays and sleeps matter most: they decide which of two nearby steps
+// races; large ones are still reachable.
+uint32_t random_delay(Rng& rng) {
+  return rng.one_in(8) ? rng.below(kMaxEncodedDelay + 1) : rng.below(16);
+}
+
+uint16_t random_sleep(Rng& rng) {
+  return static_cast<uint16_t>(rng.one_in(4) ? rng.below(kMaxSleepMs) + 1 : rng.below(20) + 1);
+}
+
+// The argument fields an op kind uses, in a fixed order; kArgInterval counts
+// once per scheme.
+enum Arg {
+  kArgCtx,
+  kArgMask,
+  kArgExclusive,
+  kArgCall,
+  kArgSchemes,
+  kArgInterval,
+  kArgWmarks,
+  kArgFail,
+  kArgFault,
+  kArgSleep
+};
+
+std::vector<Arg> args_of(const Op& op) {
+  switch (op.kind) {
+    case OpKind::kStart:
+      return {kArgMask, kArgExclusive};
+    case OpKind::kStop:
+      return {kArgMask};
+    case OpKind::kCall:
+      return {kArgCtx, kArgCall};
+    case OpKind::kFault:
+      return {kArgFault};
+    case OpKind::kSleep:
+      return {kArgSleep};
+    case OpKind::kCommit: {
+      std::vector<Arg> args = {kArgCtx, kArgSchemes, kArgWmarks, kArgFail};
+      args.insert(args.end(), op.nr_schemes, kArgInterval);
+      return args;
+    }
+    default:
+      return {kArgCtx};
+  }
+}
+
+// Sets one argument to a random value. Scheme intervals past nr_schemes go back
+// to their defaults so the op stays canonical (text and bytes round-trip it).
+void randomize_arg(Op* op, Arg arg, Rng& rng) {
+  switch (arg) {
+    case kArgCtx:
+      op->ctx_mask = static_cast<uint8_t>(1u << rng.below(kMaxCtxs));
+      break;
+    case kArgMask:
+      op->ctx_mask = static_cast<uint8_t>(rng.below(kAllCtxs) + 1);
+      break;
+    case kArgExclusive:
+      op->exclusive = !op->exclusive;
+      break;
+    case kArgCall:
+      op->call = static_cast<CallMode>(rng.below(3));
+      break;
+    case kArgSchemes:
+      op->nr_schemes = static_cast<uint8_t>(rng.below(kMaxSchemes + 1));
+      for (int i = op->nr_schemes; i < kMaxSchemes; i++) op->interval[i] = Op{}.interval[i];
+      break;
+    case kArgInterval:
+      if (op->nr_schemes)
+        op->interval[rng.below(op->nr_schemes)] =
+            static_cast<uint8_t>(rng.below(kMaxIntervalSamples) + 1);
+      break;
+    case kArgWmarks:
+      op->wmarks_active = !op->wmarks_active;
+      break;
+    case kArgFail:
+      op->fail = !op->fail;
+      break;
+    case kArgFault:
+      op->fault = op->fault == FaultKind::kAlloc ? FaultKind::kKthreadRun : FaultKind::kAlloc;
+      break;
+    case kArgSleep:
+      op->sleep_ms = random_sleep(rng);
+      break;
+  }
+}
+
+Op random_op(Rng& rng) {
+  Op op;
+  op.kind = static_cast<OpKind>(rng.below(kNumOpKinds));
+  for (Arg arg : args_of(op))
+    if (rng.one_in(2)) randomize_arg(&op, arg, rng);
+  return op;
+}
+
+// Picks a client with at least `min_ops` operations, or -1.
+int pick_client(const Program& p, size_t min_ops, Rng& rng) {
+  int candidates[kMaxClients], n = 0;
+  for (int c = 0; c < kMaxClients; c++)
+    if (p.ops[c].size() >= min_ops) candidates[n++] = c;
+  return n ? candidates[rng.below(n)] : -1;
+}
+
+bool insert_op(Program* p, Rng& rng) {
+  const int c = rng.below(kMaxClients);
+  auto& ops = p->ops[c];
+  if (ops.size() >= static_cast<size_t>(kMaxOpsPerClient)) return false;
+  ops.insert(ops.begin() + rng.below(ops.size() + 1), random_op(rng));
+  return true;
+}
+
+enum class OpEdit { kDelete, kReplace, kChangeArg, kSwap, kMove };
+enum class PreemptionEdit { kAdd, kDelete, kShift, kRetarget };
+
+bool mutate_op(Program* p, OpEdit how, Rng& rng) {
+  const int c = pick_client(*p, how == OpEdit::kSwap ? 2 : 1, rng);
+  if (c < 0) return false;
+  auto& ops = p->ops[c];
+  const size_t i = rng.below(ops.size());
+  switch (how) {
+    case OpEdit::kDelete:
+      ops.erase(ops.begin() + i);
+      return true;
+    case OpEdit::kReplace:
+      ops[i] = random_op(rng);
+      return true;
+    case OpEdit::kChangeArg: {
+      const std::vector<Arg> args = args_of(ops[i]);
+      randomize_arg(&ops[i], args[rng.below(args.size())], rng);
+      return true;
+    }
+    case OpEdit::kSwap:
+      std::swap(ops[i], ops[rng.below(ops.size())]);
+      return true;
+    case OpEdit::kMove: {
+      auto& to = p->ops[rng.below(kMaxClients)];
+      if (&to == &ops || to.size() >= static_cast<size_t>(kMaxOpsPerClient)) return false;
+      to.insert(to.begin() + rng.below(to.size() + 1), ops[i]);
+      ops.erase(ops.begin() + i);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool mutate_schedule(Program* p, PreemptionEdit how, Rng& rng) {
+  auto& pre = p->schedule.preemptions;
+  if (how == PreemptionEdit::kAdd) {
+    if (pre.size() >= static_cast<size_t>(kMaxPreemptions)) return false;
+    const rt::Preemption added{random_delay(rng),
+                               static_cast<uint8_t>(rng.below(kMaxEncodedTid + 1))};
+    pre.insert(pre.begin() + rng.below(pre.size() + 1), added);
+    return true;
+  }
+  if (pre.empty()) return false;
+  rt::Preemption& one = pre[rng.below(pre.size())];
+  switch (how) {
+    case PreemptionEdit::kDelete:
+      pre.erase(pre.begin() + (&one - pre.data()));
+      return true;
+    case PreemptionEdit::kShift: {
+      const int64_t shifted = int64_t{one.delay} + int64_t{rng.below(9)} - 4;
+      one.delay = static_cast<uint32_t>(std::clamp<int64_t>(shifted, 0, kMaxEncodedDelay));
+      return true;
+    }
+    case PreemptionEdit::kRetarget:
+      one.tid = static_cast<uint8_t>(rng.below(kMaxEncodedTid + 1));
+      return true;
+    case PreemptionEdit::kAdd:
+      break;
+  }
+  return false;
+}
+
+// Operations are weighted over the schedule: a schedule only matters once the
+// program has something to race.
+bool mutate_once(Program* p, Rng& rng) {
+  const uint32_t r = rng.below(10);
+  if (r < 2) return insert_op(p, rng);
+  if (r < 7) return mutate_op(p, static_cast<OpEdit>(r - 2), rng);
+  return mutate_schedule(p, static_cast<PreemptionEdit>(rng.below(4)), rng);
+}
+
+// Encodes `p` into out[0..max_size), dropping trailing operations and then
+// preemptions until it fits. Returns the size written.
+size_t write_fitting(Program p, uint8_t* out, size_t max_size) {
+  std::vector<uint8_t> bytes = encode_bytes(p);
+  while (bytes.size() > max_size) {
+    const int c = p.nr_clients() - 1;
+    if (!p.ops[c].empty())
+      p.ops[c].pop_back();
+    else if (!p.schedule.preemptions.empty())
+      p.schedule.preemptions.pop_back();
+    else
+      return 0;
+    bytes = encode_bytes(p);
+  }
+  std::memcpy(out, bytes.data(), bytes.size());
+  return bytes.size();
+}
+
+size_t mutate_raw(uint8_t* data, size_t size, size_t max_size, Rng& rng) {
+  const uint32_t how = size == 0 ? 1 : rng.below(3);
+  if (how == 1 && size < max_size) {
+    const size_t at = rng.below(size + 1);
+    std::memmove(data + at + 1, data + at, size - at);
+    data[at] = static_cast<uint8_t>(rng.next());
+    return size + 1;
+  }
+  if (how == 2 && size > 1) {
+    const size_t at = rng.below(size);
+    std::memmove(data + at, data + at + 1, size - at - 1);
+    return size - 1;
+  }
+  if (size) data[rng.below(size)] ^= static_cast<uint8_t>(1u << rng.below(8));
+  return size;
+}
+
+}  // namespace
+
+void mutate_program(Program* p, uint32_t seed) {
+  Rng rng(seed);
+  const Program before = *p;
+  int wanted = 1 + (rng.one_in(3) ? rng.below(3) + 1 : 0);
+  for (int attempt = 0; attempt < 64 && (wanted > 0 || *p == before); attempt++)
+    if (mutate_once(p, rng)) wanted--;
+}
+
+size_t mutate_bytes(uint8_t* data, size_t size, size_t max_size, uint32_t seed) {
+  Rng rng(seed);
+  if (max_size == 0) return 0;
+  size = std::min(size, max_size);
+  if (rng.one_in(5)) return mutate_raw(data, size, max_size, rng);
+  Program p = decode_bytes(data, size);
+  mutate_program(&p, static_cast<uint32_t>(rng.next()));
+  return write_fitting(std::move(p), data, max_size);
+}
+
+size_t crossover_bytes(const uint8_t* d1, size_t s1, const uint8_t* d2, size_t s2, uint8_t* out,
+                       size_t max_out, uint32_t seed) {
+  Rng rng(seed);
+  const Program parents[2] = {decode_bytes(d1, s1), decode_bytes(d2, s2)};
+  Program child;
+  for (int c = 0; c < kMaxClients; c++) {
+    const int from = rng.below(2);
+    const auto& a = parents[from].ops[c];
+    child.ops[c] = a;
+    if (!rng.one_in(4)) continue;
+    // Splice: a prefix of one parent's client and a suffix of the other's.
+    const auto& b = parents[1 - from].ops[c];
+    child.ops[c].resize(rng.below(a.size() + 1));
+    child.ops[c].insert(child.ops[c].end(), b.begin() + rng.below(b.size() + 1), b.end());
+    if (child.ops[c].size() > static_cast<size_t>(kMaxOpsPerClient))
+      child.ops[c].resize(kMaxOpsPerClient);
+  }
+  child.schedule = parents[rng.below(2)].schedule;
+  return write_fitting(std::move(child), out, max_out);
+}
+
+}  // namespace program
