@@ -39,8 +39,8 @@ int walk(damon_ctx* ctx, int* walked = nullptr) {
   kernel::CallerFrame frame("walk");
   auto* c = frame.make<damon::damos_walk_control>("walk request");
   c->data = walked;
-  c->walk_fn = [](void* data, damon_ctx*, damon::damon_target*, damon::damon_region*,
-                  damon::damos*, unsigned long) {
+  c->walk_fn = [](void* data, damon_ctx*, damon::damon_target*, damon::damon_region*, damon::damos*,
+                  unsigned long) {
     if (data) ++*static_cast<int*>(data);
   };
   return damon::damos_walk(ctx, c);
@@ -79,8 +79,12 @@ damon_ctx* new_ctx_with(const damon::damon_params& params) {
   return ctx;
 }
 
-int start(damon_ctx* ctx, bool exclusive = false) { return damon::damon_start(&ctx, 1, exclusive); }
-int stop(damon_ctx* ctx) { return damon::damon_stop(&ctx, 1); }
+int start(damon_ctx* ctx, bool exclusive = false) {
+  return damon::damon_start(&ctx, 1, exclusive);
+}
+int stop(damon_ctx* ctx) {
+  return damon::damon_stop(&ctx, 1);
+}
 
 bool is(const std::string& profile, std::initializer_list<const char*> names) {
   for (const char* n : names)

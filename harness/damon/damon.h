@@ -94,7 +94,8 @@ struct Observer {
   // A walk request became installed in ctx->walk_control.
   virtual void walk_installed(damon_ctx* ctx, damos_walk_control* c) {}
   // damos_walk_complete() is about to complete c: every scheme of ctx passed a
-  // boundary (called under walk_control_lock, right before complete()).
+  // boundary. Called right before complete(), under walk_control_lock where the
+  // profile holds it across kdamond_apply_schemes() (not in v6.14).
   virtual void walk_completing(damon_ctx* ctx, damos_walk_control* c) {}
 };
 

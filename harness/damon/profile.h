@@ -57,6 +57,10 @@ struct Profile {
   bool start_validates;                // mm-new: damon_start commits into a test ctx first
   bool start_rollback;                 // mm-new: damon_start stops what it started on failure
   bool has_repeat;                     // 6.17+: damon_call_control.repeat / dealloc_on_cancel
+  bool commit_validates;               // mm-new: damon_commit_ctx commits into a test ctx first
+  // Caller preconditions the kernel-doc of this version states (see contracts.cc).
+  bool call_needs_started;             // 7.0: damon_call only after a successful damon_start
+  bool walk_needs_started;             // 7.0, mm-new: damos_walk only after damon_start
 };
 
 const std::vector<Profile>& profiles();
