@@ -33,7 +33,7 @@ struct damon_call_control : kernel::Tracked {
   int return_code = 0;
   bool dealloc_on_cancel = false;
   // private
-  kernel::completion completion{"call completion"};
+  kernel::completion completion{"call completion", this};
   bool canceled = false;
   rt::Event& reach_event() { return completion.e; }
   // Harness bookkeeping, not kernel state: the control's list_head is linked on a
@@ -45,7 +45,7 @@ struct damos_walk_control : kernel::Tracked {
   damos_walk_fn walk_fn = nullptr;
   void* data = nullptr;
   // private
-  kernel::completion completion{"walk completion"};
+  kernel::completion completion{"walk completion", this};
   bool canceled = false;
   rt::Event& reach_event() { return completion.e; }
 };

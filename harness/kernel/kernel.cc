@@ -26,7 +26,11 @@ void mutex_unlock_at(mutex* m, const rt::Site* site) { ex().mutex_unlock(m->m, s
 
 void init_completion_at(completion* c, const rt::Site* site) { ex().event_init(c->e, site); }
 void reinit_completion_at(completion* c, const rt::Site* site) { ex().event_init(c->e, site); }
-void complete_at(completion* c, const rt::Site* site) { ex().event_signal(c->e, site); }
+void complete_at(completion* c, const rt::Site* site) {
+  ex().point(site);
+  check_alive_at(c->owner, site);
+  ex().event_signal(c->e, nullptr);
+}
 void wait_for_completion_at(completion* c, const rt::Site* site) { ex().event_wait(c->e, site); }
 
 void check_alive_at(const Tracked* obj, const rt::Site* site) {

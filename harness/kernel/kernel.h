@@ -33,9 +33,14 @@ bool mutex_trylock_at(mutex* m, const rt::Site* site);
 void mutex_unlock_at(mutex* m, const rt::Site* site);
 
 // ---- completion ----
+// `owner` is the tracked object the completion is embedded in (a request), if
+// any: complete() checks it is alive after its scheduling point and before it
+// touches the completion, so a request freed meanwhile is reported, not written.
 struct completion {
-  explicit completion(const char* name = "completion") : e(name) {}
+  explicit completion(const char* name = "completion", const Tracked* owner = nullptr)
+      : e(name), owner(owner) {}
   rt::Event e;
+  const Tracked* owner;
 };
 void init_completion_at(completion* c, const rt::Site* site);
 void reinit_completion_at(completion* c, const rt::Site* site);

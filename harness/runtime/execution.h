@@ -154,6 +154,7 @@ class Execution {
   virtual bool mutex_trylock(Mutex& m, const Site* site) = 0;
   virtual void mutex_unlock(Mutex& m, const Site* site) = 0;
   virtual void event_init(Event& e, const Site* site) = 0;  // done = 0
+  // site == nullptr: no scheduling point (the caller just made one).
   virtual void event_signal(Event& e, const Site* site) = 0;
   virtual void event_wait(Event& e, const Site* site) = 0;
   // References to the request owning `e` (see Event). No scheduling point.

@@ -70,7 +70,7 @@ void OsExecution::event_init(Event& e, const Site* site) {
 }
 
 void OsExecution::event_signal(Event& e, const Site* site) {
-  point(site);
+  if (site) point(site);
   {
     std::lock_guard<std::mutex> g(e.os_);
     e.done_++;

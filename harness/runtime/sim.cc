@@ -32,6 +32,7 @@ int SimExecution::spawn(std::string name, ThreadKind kind, std::function<void()>
 void SimExecution::record(const Site* site, TraceKind kind) {
   Thread& t = threads_[cur_];
   result_.steps++;
+  t.last_ran = result_.steps;
   t.recent[t.nrecent++ % kRecent] = site;
   if (t.kind == ThreadKind::kClient) last_client_ns_ = now_;
   uint64_t h = result_.trace_hash ^ (static_cast<uint64_t>(cur_) << 56) ^ site->hash();
@@ -70,10 +71,20 @@ void SimExecution::candidates(bool cur_can_run) {
     }
   }
   bool finisher_ok = false, finisher_checked = false;
+  bool starving = false;
+  for (size_t i = 0; i < threads_.size(); i++) {
+    const Thread& t = threads_[i];
+    if (static_cast<int>(i) == cur_ || t.kind == ThreadKind::kFinisher) continue;
+    if ((t.state == State::kRunnable || t.state == State::kNew) &&
+        result_.steps - t.last_ran > kStarveLimit) {
+      starving = true;
+    }
+  }
   for (size_t i = 0; i < threads_.size(); i++) {
     const Thread& t = threads_[i];
     const int tid = static_cast<int>(i);
     if (t.state == State::kSleeping) {
+      if (starving) continue;
       cands_.push_back(Candidate{tid, true, t.wake_ns});
       continue;
     }

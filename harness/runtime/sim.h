@@ -67,7 +67,13 @@ class SimExecution final : public Execution {
     std::vector<const char*> frames;
     const Site* recent[kRecent] = {};
     unsigned nrecent = 0;
+    uint64_t last_ran = 0;  // step of its last scheduling point
   };
+  // A runnable thread passed over for this many steps stops time from being
+  // advanced past it: sleepers are not candidates until it has run. Real
+  // schedulers are fair in that sense; without it a strategy could fire a
+  // polling thread's timer forever and report a livelock that cannot happen.
+  static constexpr uint64_t kStarveLimit = 256;
 
   // Scheduling core.
   void record(const Site* site, TraceKind kind);

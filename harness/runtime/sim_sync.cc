@@ -89,7 +89,7 @@ void SimExecution::event_init(Event& e, const Site* site) {
 
 void SimExecution::event_signal(Event& e, const Site* site) {
   if (aborting_) return;
-  point(site);
+  if (site) point(site);
   e.done_++;
   tsan_release(&e);
   wake_waiters(WaitKind::kEvent, &e);
