@@ -121,17 +121,25 @@ TEST(Lifetime, AllocationFaultInjection) {
 TEST(Reach, DroppingTheLastReferenceToAWaitedRequestIsALostRequest) {
   SimRun r;
   kernel::List<Req> list;
+  kernel::mutex lock("list_lock");
   r.e->spawn("cpu0", rt::ThreadKind::kClient, [&] {
     kernel::CallerFrame f("cpu0 call");
     Req* q = f.make<Req>("call control");
     init_completion(&q->done);
+    mutex_lock(&lock);
     list.add_tail(q, RT_SITE("queue"));
+    mutex_unlock(&lock);
     wait_for_completion(&q->done);
   });
   r.e->spawn("kdamond", rt::ThreadKind::kKthread, [&] {
-    while (list.empty()) r.e->sleep(1000, RT_SITE("poll"));
-    kernel::usleep_idle_range_at(100, 100, RT_SITE("let the caller wait"));
+    for (;;) {
+      mutex_lock(&lock);
+      if (!list.empty()) break;
+      mutex_unlock(&lock);
+      r.e->sleep(1000, RT_SITE("poll"));
+    }
     list.del(list.first(), RT_SITE("list_del without complete"));
+    mutex_unlock(&lock);
   });
   rt::RunResult res = r.e->run();
   ASSERT_EQ(res.verdict, rt::Verdict::kLostWakeup);

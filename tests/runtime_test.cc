@@ -182,15 +182,17 @@ TEST(Sim, FinisherRunsOnlyAfterClientsQuiesce) {
 TEST(Sim, ScheduleStrategyFollowsPreemptions) {
   // With no preemption the default policy runs cpu0 to the end first.
   std::vector<int> order;
+  kernel::mutex m("order_lock");
   auto run_with = [&](rt::Schedule sch) {
     order.clear();
     auto s = rt::make_schedule_strategy(sch);
     SimRun r(*s);
     for (int t = 0; t < 2; t++) {
-      r.e->spawn(t ? "cpu1" : "cpu0", rt::ThreadKind::kClient, [&order, t] {
+      r.e->spawn(t ? "cpu1" : "cpu0", rt::ThreadKind::kClient, [&order, &m, t] {
         for (int k = 0; k < 3; k++) {
-          kernel::shared_access_at(RT_SITE("step"));
+          mutex_lock(&m);
           order.push_back(t);
+          mutex_unlock(&m);
         }
       });
     }

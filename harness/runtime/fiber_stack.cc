@@ -18,6 +18,11 @@
 #if defined(__SANITIZE_THREAD__)
 #define DWH_HAVE_TSAN 1
 #endif
+// This file is built with -fno-sanitize=thread (see fiber.h), so the feature
+// test above is false in a TSan build: the build system says so instead.
+#if defined(DWH_TSAN)
+#define DWH_HAVE_TSAN 1
+#endif
 
 #ifdef DWH_HAVE_ASAN
 #include <sanitizer/asan_interface.h>
@@ -51,7 +56,13 @@ size_t PooledStack::stack_size() {
 boost::context::stack_context PooledStack::allocate() {
   const size_t size = stack_size();
   void* p;
+#ifdef DWH_HAVE_TSAN
+  // No reuse under ThreadSanitizer: a stack reused by another fiber would look
+  // like memory shared between model threads; fresh memory has clean shadow.
+  if (false) {
+#else
   if (!tl_pool.free.empty()) {
+#endif
     p = tl_pool.free.back();
     tl_pool.free.pop_back();
   } else {
@@ -73,7 +84,11 @@ void PooledStack::deallocate(boost::context::stack_context& sc) noexcept {
   // A fiber unwound by an exception can leave poisoned frames behind.
   __asan_unpoison_memory_region(p, sc.size);
 #endif
+#ifdef DWH_HAVE_TSAN
+  std::free(p);
+#else
   tl_pool.free.push_back(p);
+#endif
 }
 
 void before_switch(void* to_tsan, StackRange to, void** fake_stack) {

@@ -35,4 +35,18 @@ Invisible::~Invisible() {
 #endif
 }
 
+QuietAccesses::QuietAccesses() {
+#ifdef DWH_INVISIBLE_TSAN
+  AnnotateIgnoreReadsBegin(__FILE__, __LINE__);
+  AnnotateIgnoreWritesBegin(__FILE__, __LINE__);
+#endif
+}
+
+QuietAccesses::~QuietAccesses() {
+#ifdef DWH_INVISIBLE_TSAN
+  AnnotateIgnoreWritesEnd(__FILE__, __LINE__);
+  AnnotateIgnoreReadsEnd(__FILE__, __LINE__);
+#endif
+}
+
 }  // namespace rt

@@ -14,4 +14,15 @@ class Invisible {
   Invisible& operator=(const Invisible&) = delete;
 };
 
+// Like Invisible, but synchronisation stays visible: the sim runtime's own
+// bookkeeping is ignored while its acquire/release annotations still order the
+// model threads.
+class QuietAccesses {
+ public:
+  QuietAccesses();
+  ~QuietAccesses();
+  QuietAccesses(const QuietAccesses&) = delete;
+  QuietAccesses& operator=(const QuietAccesses&) = delete;
+};
+
 }  // namespace rt

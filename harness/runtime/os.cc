@@ -76,8 +76,8 @@ void OsExecution::thread_main(int tid) {
   {
     std::lock_guard<std::mutex> g(s.done_mu);
     s.done = true;
+    s.done_cv.notify_all();
   }
-  s.done_cv.notify_all();
   s.finished.store(true);
   set_current(nullptr);
 }

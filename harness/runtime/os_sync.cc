@@ -71,10 +71,10 @@ void OsExecution::event_init(Event& e, const Site* site) {
 
 void OsExecution::event_signal(Event& e, const Site* site) {
   if (site) point(site);
-  {
-    std::lock_guard<std::mutex> g(e.os_);
-    e.done_++;
-  }
+  // Notify under the lock: the woken waiter may return and free the request
+  // (and this completion) as soon as it can take the lock.
+  std::lock_guard<std::mutex> g(e.os_);
+  e.done_++;
   e.os_cv_.notify_all();
 }
 

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "harness/runtime/current.h"
+#include "harness/runtime/invisible.h"
 
 namespace rt {
 
@@ -15,17 +16,18 @@ SimExecution::SimExecution(Strategy& strategy, uint64_t run_index, const Options
 }
 
 SimExecution::~SimExecution() {
-  for (Thread& t : threads_) tsan_destroy_fiber(t.tsan_fiber);
+  for (Thread& t : threads_) fiber_destroy(t.fiber);
 }
 
 int SimExecution::spawn(std::string name, ThreadKind kind, std::function<void()> body) {
+  QuietAccesses q;
   const int tid = static_cast<int>(threads_.size());
   Thread& t = threads_.emplace_back();
   t.name = std::move(name);
   t.kind = kind;
   t.body = std::move(body);
   // The child starts after everything its creator did so far.
-  if (running_) tsan_release(&t);
+  tsan_release(&t);
   return tid;
 }
 
@@ -158,11 +160,27 @@ void SimExecution::reschedule(bool cur_can_run, const Site* site) {
   if (aborting_) throw AbortRun{};
 }
 
-void SimExecution::switch_to_scheduler() {
-  void* fake = nullptr;
-  before_switch(sched_tsan_, sched_stack_, &fake);
-  sched_ = std::move(sched_).resume();
-  after_switch(fake, nullptr);
+void SimExecution::switch_to_scheduler() { fiber_yield(); }
+
+struct EntryArg {
+  SimExecution* self;
+  int tid;
+};
+
+void SimExecution::fiber_entry(void* arg) {
+  auto* a = static_cast<EntryArg*>(arg);
+  SimExecution* self = a->self;
+  const int tid = a->tid;
+  delete a;
+  tsan_acquire(&self->threads_[tid]);
+  // Everything a setup thread did happens before every other thread, and the
+  // finisher starts after the clients it waited for (as if it joined them).
+  const bool finisher = self->threads_[tid].kind == ThreadKind::kFinisher;
+  for (const Thread& t : self->threads_) {
+    if (t.state != State::kDone) continue;
+    if (t.kind == ThreadKind::kSetup || (finisher && t.kind == ThreadKind::kClient)) tsan_acquire(&t);
+  }
+  self->fiber_main(tid);
 }
 
 void SimExecution::fiber_main(int tid) {
@@ -170,11 +188,12 @@ void SimExecution::fiber_main(int tid) {
     threads_[tid].body();
   } catch (AbortRun&) {
   }
+  QuietAccesses q;
   Thread& t = threads_[tid];
   t.state = State::kDone;
   t.body = nullptr;
-  if (aborting_) return;
   tsan_release(&t);
+  if (aborting_) return;
   wake_waiters(WaitKind::kJoin, &t);
   try {
     next_ = decide(false);
@@ -188,22 +207,9 @@ void SimExecution::resume(int tid) {
   cur_ = tid;
   if (t.state == State::kNew) {
     t.state = State::kRunnable;
-    t.tsan_fiber = tsan_create_fiber();
-    t.fiber = boost::context::fiber(
-        std::allocator_arg, PooledStack(), [this, tid](boost::context::fiber&& s) {
-          after_switch(nullptr, &sched_stack_);
-          sched_ = std::move(s);
-          tsan_acquire(&threads_[tid]);
-          fiber_main(tid);
-          before_switch(sched_tsan_, sched_stack_, nullptr);
-          return std::move(sched_);
-        });
-    t.stack = last_stack();
+    fiber_create(t.fiber, &SimExecution::fiber_entry, new EntryArg{this, tid});
   }
-  void* fake = nullptr;
-  before_switch(t.tsan_fiber, t.stack, &fake);
-  t.fiber = std::move(t.fiber).resume();
-  after_switch(fake, nullptr);
+  fiber_resume(t.fiber);
 }
 
 void SimExecution::unwind_all() {
@@ -216,9 +222,10 @@ void SimExecution::unwind_all() {
 }
 
 RunResult SimExecution::run() {
+  QuietAccesses q;
   set_current(this);
   running_ = true;
-  sched_tsan_ = tsan_current_fiber();
+  fiber_scheduler_begin();
   cur_ = -1;
   next_ = threads_.empty() ? -1 : decide(false);
   while (next_ >= 0) {
@@ -230,6 +237,8 @@ RunResult SimExecution::run() {
     result_.threads.push_back(ThreadSummary{t.name, t.kind, t.state == State::kDone});
   }
   if (aborting_) unwind_all();
+  // The caller reads and frees what the threads used: it comes after them.
+  for (const Thread& t : threads_) tsan_acquire(&t);
   cur_ = -1;
   running_ = false;
   set_current(nullptr);

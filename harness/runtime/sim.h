@@ -4,13 +4,12 @@
 // contract; this header is internal to the runtime.
 #pragma once
 
-#include <boost/context/fiber.hpp>
 #include <deque>
 #include <string>
 #include <vector>
 
 #include "harness/runtime/execution.h"
-#include "harness/runtime/fiber_stack.h"
+#include "harness/runtime/fiber.h"
 
 namespace rt {
 
@@ -55,9 +54,7 @@ class SimExecution final : public Execution {
     ThreadKind kind;
     std::function<void()> body;
     State state = State::kNew;
-    boost::context::fiber fiber;
-    void* tsan_fiber = nullptr;
-    StackRange stack;
+    Fiber fiber;
     WaitKind wait = WaitKind::kNone;
     const void* wait_obj = nullptr;
     const Site* wait_site = nullptr;
@@ -90,6 +87,7 @@ class SimExecution final : public Execution {
   void switch_to_scheduler();
   void resume(int tid);
   void fiber_main(int tid);
+  static void fiber_entry(void* arg);
   void block(WaitKind kind, const void* obj, const Site* site);
   void wake_waiters(WaitKind kind, const void* obj);
   void check_budget(const Site* site);
@@ -111,10 +109,6 @@ class SimExecution final : public Execution {
   RunResult result_;
   uint32_t rec_count_ = 0;
   std::vector<Candidate> cands_;
-  boost::context::fiber sched_;  // continuation back into run()
-  void* sched_tsan_ = nullptr;
-  StackRange sched_stack_;
-  void* fake_stack_ = nullptr;
 };
 
 }  // namespace rt

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "harness/runtime/current.h"
+#include "harness/runtime/invisible.h"
 #include "harness/runtime/sim.h"
 
 namespace rt {
@@ -22,6 +23,7 @@ void SimExecution::check_budget(const Site* site) {
 }
 
 void SimExecution::point(const Site* site) {
+  QuietAccesses q;
   if (aborting_) return;
   record(site, TraceKind::kPoint);
   check_budget(site);
@@ -50,6 +52,7 @@ void SimExecution::wake_waiters(WaitKind kind, const void* obj) {
 }
 
 void SimExecution::mutex_lock(Mutex& m, const Site* site) {
+  QuietAccesses q;
   if (aborting_) return;
   point(site);
   while (m.owner_.load(std::memory_order_relaxed) != -1) block(WaitKind::kMutex, &m, site);
@@ -58,6 +61,7 @@ void SimExecution::mutex_lock(Mutex& m, const Site* site) {
 }
 
 bool SimExecution::mutex_trylock(Mutex& m, const Site* site) {
+  QuietAccesses q;
   if (aborting_) return false;
   point(site);
   if (m.owner_.load(std::memory_order_relaxed) != -1) return false;
@@ -67,6 +71,7 @@ bool SimExecution::mutex_trylock(Mutex& m, const Site* site) {
 }
 
 void SimExecution::mutex_unlock(Mutex& m, const Site* site) {
+  QuietAccesses q;
   if (aborting_) return;
   if (m.owner_.load(std::memory_order_relaxed) != cur_) {
     Finding f;
@@ -82,12 +87,14 @@ void SimExecution::mutex_unlock(Mutex& m, const Site* site) {
 }
 
 void SimExecution::event_init(Event& e, const Site* site) {
+  QuietAccesses q;
   if (aborting_) return;
   point(site);
   e.done_ = 0;
 }
 
 void SimExecution::event_signal(Event& e, const Site* site) {
+  QuietAccesses q;
   if (aborting_) return;
   if (site) point(site);
   e.done_++;
@@ -96,6 +103,7 @@ void SimExecution::event_signal(Event& e, const Site* site) {
 }
 
 void SimExecution::event_wait(Event& e, const Site* site) {
+  QuietAccesses q;
   if (aborting_) return;
   point(site);
   while (e.done_ == 0) {
@@ -121,11 +129,13 @@ void SimExecution::event_wait(Event& e, const Site* site) {
 }
 
 void SimExecution::event_ref(Event& e) {
+  QuietAccesses q;
   e.reach_++;
   e.tracked_ = true;
 }
 
 void SimExecution::event_unref(Event& e, const Site* site) {
+  QuietAccesses q;
   e.reach_--;
   if (e.reach_ == 0) {
     e.dropped_by_ = cur_;
@@ -151,6 +161,7 @@ void SimExecution::event_unref(Event& e, const Site* site) {
 }
 
 bool SimExecution::sleep(uint64_t ns, const Site* site) {
+  QuietAccesses q;
   if (aborting_) return false;
   record(site, TraceKind::kPoint);
   check_budget(site);
@@ -164,6 +175,7 @@ bool SimExecution::sleep(uint64_t ns, const Site* site) {
 }
 
 void SimExecution::wake(int tid, const Site* site) {
+  QuietAccesses q;
   if (aborting_) return;
   point(site);
   Thread& t = threads_[tid];
@@ -174,20 +186,26 @@ void SimExecution::wake(int tid, const Site* site) {
 }
 
 void SimExecution::join(int tid, const Site* site) {
+  QuietAccesses q;
   if (aborting_) return;
   point(site);
   while (threads_[tid].state != State::kDone) block(WaitKind::kJoin, &threads_[tid], site);
   tsan_acquire(&threads_[tid]);
 }
 
-void SimExecution::push_frame(const char* name) { threads_[cur_].frames.push_back(name); }
+void SimExecution::push_frame(const char* name) {
+  QuietAccesses q;
+  threads_[cur_].frames.push_back(name);
+}
 
 void SimExecution::pop_frame() {
+  QuietAccesses q;
   auto& f = threads_[cur_].frames;
   if (!f.empty()) f.pop_back();
 }
 
 std::string SimExecution::stack_of(int tid) const {
+  QuietAccesses q;
   std::string s;
   for (const char* f : threads_[tid].frames) {
     if (!s.empty()) s += " > ";
@@ -197,13 +215,17 @@ std::string SimExecution::stack_of(int tid) const {
 }
 
 void SimExecution::note(std::string text) {
+  QuietAccesses q;
   if (!opts_.record_trace || aborting_) return;
   result_.notes.push_back(std::move(text));
   result_.trace.push_back(TraceEntry{static_cast<uint16_t>(cur_), TraceKind::kNote, nullptr,
                                      static_cast<uint32_t>(result_.notes.size() - 1)});
 }
 
-void SimExecution::report(Finding f) { raise(std::move(f)); }
+void SimExecution::report(Finding f) {
+  QuietAccesses q;
+  raise(std::move(f));
+}
 
 void SimExecution::raise(Finding f) {
   if (aborting_) return;
