@@ -9,6 +9,9 @@ namespace program {
 
 namespace {
 
+constexpr int kTeardownRounds = 8;
+constexpr uint64_t kTeardownPollMs = 100;
+
 std::unique_ptr<rt::Strategy> make_strategy(const Program& p, const RunConfig& cfg) {
   switch (cfg.strategy) {
     case StrategyKind::kRandom: return rt::make_random_strategy(cfg.seed);
@@ -27,6 +30,7 @@ void client_body(RunState& st, int client) {
     if (e.tracing()) e.note(format_op(op));
     r.ret = run_op(st, client, static_cast<int>(i), op);
     r.returned = true;
+    e.progress();
     if (e.tracing()) e.note(format_op(op) + " = " + kernel::errname(r.ret));
   }
 }
@@ -36,6 +40,18 @@ void client_body(RunState& st, int client) {
 // must hold once everything has stopped.
 void teardown_body(RunState& st, int nr_clients) {
   rt::Execution& e = rt::Execution::current();
+  auto all_done = [&] {
+    for (int c = 0; c < nr_clients; c++)
+      if (!e.finished(c)) return false;
+    return true;
+  };
+  // A woken client may restart a context: keep stopping for a while, then
+  // wait for the clients for good (a client that can still not finish is
+  // then a deadlock, or a livelock if something keeps running).
+  for (int round = 0; round < kTeardownRounds && !all_done(); round++) {
+    stop_all(st);
+    kernel::schedule_timeout_idle_ms_at(kTeardownPollMs, RT_SITE("teardown poll"));
+  }
   stop_all(st);
   for (int c = 0; c < nr_clients; c++) e.join(c, RT_SITE("wait for client"));
   stop_all(st);

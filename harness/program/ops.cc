@@ -111,9 +111,7 @@ int walk(RunState& st, Slot& slot, const std::string& owner) {
   c->data = w;
   w->control = c;
   const int ret = damon::damos_walk(slot.ctx.load(), c);
-  if (ret == 0 || ret == -ECANCELED) {
-    if (c->completion.e.done() != 0) contract_violation("damos_walk request completed twice");
-  }
+  if (c->completion.e.signals() > 1) contract_violation("damos_walk request completed twice");
   if (std::string v = st.oracle.check_walk(*w, ret); !v.empty()) contract_violation(v);
   return ret;
 }
@@ -132,9 +130,7 @@ int call_once(RunState& st, Slot& slot, const std::string& owner) {
   c->data = r;
   r->control = c;
   const int ret = damon::damon_call(slot.ctx.load(), c);
-  if (ret == 0 || ret == -ECANCELED) {
-    if (c->completion.e.done() != 0) contract_violation("damon_call request completed twice");
-  }
+  if (c->completion.e.signals() > 1) contract_violation("damon_call request completed twice");
   if (std::string v = st.oracle.check_call(*r, false, ret); !v.empty()) contract_violation(v);
   return ret;
 }
@@ -179,13 +175,18 @@ int call_repeat_dealloc(RunState& st, Slot& slot, const std::string& owner) {
 
 int recreate(RunState& st, int ctx, const std::string& owner) {
   Slot& slot = st.slots[ctx];
+  mutex_lock(&slot.caller_lock);
+  // No scheduling point between this check and the exchange below: a caller
+  // that still uses the old ctx has announced itself by now.
   if (slot.inflight.load() > 1) {
+    mutex_unlock(&slot.caller_lock);
     caller_violation("damon_destroy_ctx() of ctx" + std::to_string(ctx) +
                      " while another caller's call on it is in flight (" + owner + ")");
   }
   if (damon_ctx* old = slot.ctx.exchange(nullptr)) damon::damon_destroy_ctx(old);
   damon_ctx* fresh = damon::damon_build_param_ctx(params_of(slot));
   slot.ctx.store(fresh);
+  mutex_unlock(&slot.caller_lock);
   return fresh ? 0 : -ENOMEM;
 }
 
@@ -216,13 +217,18 @@ int run_op(RunState& st, int client, int index, const Op& op) {
   if (on_ctx && op.kind != OpKind::kStart && op.kind != OpKind::kStop && !slot.ctx.load()) {
     return -ENODEV;  // the slot lost its ctx to a failed re-create
   }
+  // Count this call as in flight on every context it names, so that a
+  // concurrent re-create of one of them is seen as the caller bug it is.
   struct Inflight {
-    std::atomic<int>* n;
+    RunState& st;
+    uint8_t mask;
     ~Inflight() {
-      if (n) n->fetch_sub(1);
+      for (int i = 0; i < kMaxCtxs; i++)
+        if (mask >> i & 1) st.slots[i].inflight.fetch_sub(1);
     }
-  } inflight{on_ctx ? &slot.inflight : nullptr};
-  if (on_ctx) slot.inflight.fetch_add(1);
+  } inflight{st, on_ctx ? op.ctx_mask : uint8_t{0}};
+  for (int i = 0; i < kMaxCtxs; i++)
+    if (inflight.mask >> i & 1) st.slots[i].inflight.fetch_add(1);
   damon::damon_params p;
   switch (op.kind) {
     case OpKind::kStart: return start(st, op);
@@ -242,7 +248,8 @@ int run_op(RunState& st, int client, int index, const Op& op) {
       return commit(slot, p, owner);
     case OpKind::kWalk: return walk(st, slot, owner);
     case OpKind::kCall:
-      if (op.call == CallMode::kOnce) return call_once(st, slot, owner);
+      // Before 6.17 there is no repeat mode: every caller used one-shot calls.
+      if (op.call == CallMode::kOnce || !st.profile->has_repeat) return call_once(st, slot, owner);
       if (op.call == CallMode::kRepeat) return call_repeat_static(st, client, ci);
       return call_repeat_dealloc(st, slot, owner);
     case OpKind::kInvalidate: damon::damon_invalidate_target(slot.ctx.load()); return 0;
@@ -258,10 +265,14 @@ int run_op(RunState& st, int client, int index, const Op& op) {
   return 0;
 }
 
+// Under the slot's caller lock, so that teardown never races a client's
+// re-create of the same slot.
 void stop_all(RunState& st) {
   for (Slot& s : st.slots) {
+    mutex_lock(&s.caller_lock);
     damon_ctx* ctx = s.ctx.load();
     if (ctx && damon::damon_is_running(ctx)) damon::damon_stop(&ctx, 1);
+    mutex_unlock(&s.caller_lock);
   }
 }
 

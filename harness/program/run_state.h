@@ -16,8 +16,9 @@ namespace program {
 
 struct Slot {
   std::atomic<damon::damon_ctx*> ctx{nullptr};
-  // Serialises a caller's "commit directly while stopped" against starts, as a
-  // module's param_lock or sysfs's damon_sysfs_lock would.
+  // Serialises a caller's "commit directly while stopped", starts, re-creates
+  // and the teardown's stops, as a module's param_lock or sysfs's
+  // damon_sysfs_lock would.
   kernel::mutex caller_lock{"caller_lock"};
   std::mutex params_mu;  // invisible to TSan: harness bookkeeping
   damon::damon_params params;

@@ -64,6 +64,9 @@ class Event {
   void set_label(std::string label) { label_ = std::move(label); }
   const std::string& label() const { return label_; }
   unsigned done() const { return done_; }
+  // complete() calls since construction (not reset by init): a request must
+  // be completed at most once.
+  unsigned signals() const { return signals_; }
   int reach() const { return reach_; }
 
  private:
@@ -72,6 +75,7 @@ class Event {
   const char* name_;
   std::string label_;
   unsigned done_ = 0;
+  unsigned signals_ = 0;
   int reach_ = 0;
   bool tracked_ = false;  // ever referenced: only such events can be lost
   int dropped_by_ = -1;   // sim: thread that dropped the last reference
@@ -91,9 +95,10 @@ struct Options {
   uint64_t watchdog_ms = 0;     // os: 0 = use default_watchdog_ms()
   uint32_t perturb_seed = 0;    // os: 0 = no timing perturbation
   uint8_t perturb_rate = 0;     // os: 0..255, chance per point of a yield/short sleep
-  // The finisher starts once every client has finished, or every client has
-  // finished or blocked and no client has run for this long (virtual ns).
-  uint64_t finisher_grace_ns = 500ull * 1000000;
+  // The finisher starts once every client has finished, or every client is
+  // finished, blocked or sleeping and none finished an operation for this long
+  // (virtual ns). Longer than the longest sleep operation.
+  uint64_t finisher_grace_ns = 1500ull * 1000000;
   // os: on a watchdog hang, abort() the process (so a fuzzer keeps the input)
   // instead of returning the verdict with the hung threads detached.
   bool watchdog_abort = true;
@@ -171,6 +176,10 @@ class Execution {
   virtual void push_frame(const char* name) = 0;
   virtual void pop_frame() = 0;
   virtual std::string stack_of(int tid) const = 0;
+  // A client made progress (finished an operation). The finisher starts once
+  // every client is finished, blocked or sleeping and none made progress for
+  // Options::finisher_grace_ns. Not a scheduling point.
+  virtual void progress() = 0;
   // Free-form trace annotation (an op and its return value); kept only when
   // tracing. Not a scheduling point.
   virtual void note(std::string text) = 0;

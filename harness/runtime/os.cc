@@ -89,10 +89,10 @@ bool OsExecution::finisher_eligible(uint64_t now) {
     Slot& s = slots_[i];
     if (!s.ready.load(std::memory_order_acquire) || s.kind != ThreadKind::kClient) continue;
     if (s.finished.load()) continue;
-    if (s.wait.load(std::memory_order_relaxed) == kNone) return false;
-    if (now - s.wait_since.load(std::memory_order_relaxed) < grace) return false;
+    if (s.wait.load(std::memory_order_relaxed) == kNone && !s.asleep.load(std::memory_order_relaxed))
+      return false;
   }
-  return true;
+  return now - last_progress_.load(std::memory_order_relaxed) >= grace;
 }
 
 RunResult OsExecution::run() {

@@ -53,6 +53,7 @@ class OsExecution final : public Execution {
   void pop_frame() override;
   std::string stack_of(int tid) const override;
   void note(std::string) override {}
+  void progress() override { last_progress_.store(real_ns(), std::memory_order_relaxed); }
   bool tracing() const override { return false; }
   void report(Finding f) override;
 
@@ -84,6 +85,7 @@ class OsExecution final : public Execution {
     std::mutex sleep_mu;
     std::condition_variable sleep_cv;
     bool sleeping = false, interrupted = false;
+    std::atomic<bool> asleep{false};  // for the monitor
     std::mutex done_mu;
     std::condition_variable done_cv;
     bool done = false;
@@ -106,6 +108,7 @@ class OsExecution final : public Execution {
   std::array<Slot, kMaxThreads> slots_;
   std::atomic<int> nslots_{0};
   std::atomic<bool> hung_{false};
+  std::atomic<uint64_t> last_progress_{0};
   std::mutex findings_mu_;
   std::vector<Finding> findings_;
 };

@@ -75,6 +75,7 @@ void OsExecution::event_signal(Event& e, const Site* site) {
   // (and this completion) as soon as it can take the lock.
   std::lock_guard<std::mutex> g(e.os_);
   e.done_++;
+  e.signals_++;
   e.os_cv_.notify_all();
 }
 
@@ -96,7 +97,9 @@ bool OsExecution::sleep(uint64_t ns, const Site* site) {
   std::unique_lock<std::mutex> g(s.sleep_mu);
   s.sleeping = true;
   s.interrupted = false;
+  s.asleep.store(true, std::memory_order_relaxed);
   s.sleep_cv.wait_for(g, real, [&] { return s.interrupted; });
+  s.asleep.store(false, std::memory_order_relaxed);
   s.sleeping = false;
   return s.interrupted;
 }

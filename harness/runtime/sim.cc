@@ -35,8 +35,8 @@ void SimExecution::record(const Site* site, TraceKind kind) {
   Thread& t = threads_[cur_];
   result_.steps++;
   t.last_ran = result_.steps;
+  t.last_ran_ns = now_;
   t.recent[t.nrecent++ % kRecent] = site;
-  if (t.kind == ThreadKind::kClient) last_client_ns_ = now_;
   uint64_t h = result_.trace_hash ^ (static_cast<uint64_t>(cur_) << 56) ^ site->hash();
   result_.trace_hash = (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ull;
   if (opts_.record_trace) {
@@ -49,7 +49,7 @@ bool SimExecution::finisher_eligible() const {
   for (const Thread& t : threads_) {
     if (t.kind == ThreadKind::kClient) {
       if (t.state != State::kDone) all_done = false;
-      if (t.state != State::kDone && t.state != State::kBlocked) all_quiet = false;
+      if (t.state == State::kRunnable || t.state == State::kNew) all_quiet = false;
     } else if (t.kind == ThreadKind::kKthread) {
       if (t.state == State::kRunnable || t.state == State::kNew || t.state == State::kSleeping)
         others_live = true;
@@ -57,13 +57,21 @@ bool SimExecution::finisher_eligible() const {
   }
   if (all_done) return true;
   if (!all_quiet) return false;
-  // Every client waits: give the workers a grace period of virtual time to
-  // serve them before tearing down, unless nothing else can make time pass.
+  // Every client waits or sleeps: give the workers a grace period of virtual
+  // time to serve them before tearing down, unless nothing else can make time
+  // pass.
   return !others_live || now_ - last_client_ns_ >= opts_.finisher_grace_ns;
 }
 
 void SimExecution::candidates(bool cur_can_run) {
   cands_.clear();
+  // A sleeper whose deadline virtual time has passed is simply runnable.
+  for (Thread& t : threads_) {
+    if (t.state == State::kSleeping && t.wake_ns <= now_) {
+      t.state = State::kRunnable;
+      t.interrupted = false;
+    }
+  }
   for (size_t i = 0; i < threads_.size(); i++) {
     const Thread& t = threads_[i];
     if (t.kind != ThreadKind::kSetup || t.state == State::kDone) continue;
@@ -72,30 +80,30 @@ void SimExecution::candidates(bool cur_can_run) {
       return;
     }
   }
-  bool finisher_ok = false, finisher_checked = false;
-  bool starving = false;
+  const bool finisher_ok = finisher_eligible();
+  bool starving = false, time_frozen = false;
   for (size_t i = 0; i < threads_.size(); i++) {
     const Thread& t = threads_[i];
-    if (static_cast<int>(i) == cur_ || t.kind == ThreadKind::kFinisher) continue;
-    if ((t.state == State::kRunnable || t.state == State::kNew) &&
-        result_.steps - t.last_ran > kStarveLimit) {
-      starving = true;
-    }
+    if (static_cast<int>(i) == cur_) continue;
+    if (t.kind == ThreadKind::kFinisher && t.state == State::kNew && !finisher_ok) continue;
+    if (t.state != State::kRunnable && t.state != State::kNew) continue;
+    if (result_.steps - t.last_ran > kStarveLimit) starving = true;
+    if (now_ - t.last_ran_ns > kMaxRunnableLagNs) time_frozen = true;
   }
   for (size_t i = 0; i < threads_.size(); i++) {
     const Thread& t = threads_[i];
     const int tid = static_cast<int>(i);
+    // Bounded unfairness: once a runnable thread has been passed over for
+    // kStarveLimit steps, only such starved threads are candidates.
+    if (starving && (tid == cur_ || result_.steps - t.last_ran <= kStarveLimit)) continue;
     if (t.state == State::kSleeping) {
-      if (starving) continue;
+      if (starving || time_frozen) continue;
       cands_.push_back(Candidate{tid, true, t.wake_ns});
       continue;
     }
     if (t.state != State::kRunnable && t.state != State::kNew) continue;
     if (tid == cur_ && !cur_can_run) continue;
-    if (t.kind == ThreadKind::kFinisher) {
-      if (!finisher_checked) finisher_ok = finisher_eligible(), finisher_checked = true;
-      if (!finisher_ok) continue;
-    }
+    if (t.kind == ThreadKind::kFinisher && t.state == State::kNew && !finisher_ok) continue;
     cands_.push_back(Candidate{tid, false, 0});
   }
 }

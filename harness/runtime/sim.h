@@ -42,6 +42,7 @@ class SimExecution final : public Execution {
   void pop_frame() override;
   std::string stack_of(int tid) const override;
   void note(std::string text) override;
+  void progress() override { last_client_ns_ = now_; }
   bool tracing() const override { return opts_.record_trace; }
   void report(Finding f) override;
 
@@ -64,13 +65,17 @@ class SimExecution final : public Execution {
     std::vector<const char*> frames;
     const Site* recent[kRecent] = {};
     unsigned nrecent = 0;
-    uint64_t last_ran = 0;  // step of its last scheduling point
+    uint64_t last_ran = 0;     // step of its last scheduling point
+    uint64_t last_ran_ns = 0;  // virtual time of it
   };
-  // A runnable thread passed over for this many steps stops time from being
-  // advanced past it: sleepers are not candidates until it has run. Real
-  // schedulers are fair in that sense; without it a strategy could fire a
-  // polling thread's timer forever and report a livelock that cannot happen.
+  // A runnable thread passed over for this many steps runs next: only starved
+  // threads are candidates until it has. Real schedulers are fair in that
+  // sense; without it PCT's priorities, or a strategy firing a polling
+  // thread's timer forever, would report livelocks that cannot happen.
   static constexpr uint64_t kStarveLimit = 256;
+  // Virtual time does not advance (no timer fires) while a runnable thread has
+  // not run for this long: an idle CPU would have run it.
+  static constexpr uint64_t kMaxRunnableLagNs = 1000000;
 
   // Scheduling core.
   void record(const Site* site, TraceKind kind);

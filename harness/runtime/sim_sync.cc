@@ -98,6 +98,7 @@ void SimExecution::event_signal(Event& e, const Site* site) {
   if (aborting_) return;
   if (site) point(site);
   e.done_++;
+  e.signals_++;
   tsan_release(&e);
   wake_waiters(WaitKind::kEvent, &e);
 }
