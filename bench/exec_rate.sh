@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Executions per second of fuzz_walk_sim (plain libFuzzer, ASan, TSan) and
+# fuzz_walk_os (TSan) on 16-operation programs. The corpus is 64 programs of
+# exactly 16 operations (2 clients, default mix, pause-rfc) from dwh-gen-corpus
+# --clean (no finding on the default schedule, so no run stops the target); every
+# program is executed RUNS times (libFuzzer's -runs=N on files), no mutation, so
+# the programs measured are exactly those.
+#
+#   bench/exec_rate.sh [RUNS_SIM] [RUNS_OS]     (defaults 200 and 5)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+RUNS_SIM=${1:-200}
+RUNS_OS=${2:-5}
+PROFILE=pause-rfc
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+build_dir "$ROOT/build/fuzz-plain" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDWH_FUZZING=ON \
+  -DDWH_SANITIZER=none -DDWH_TESTS=OFF -- fuzz_walk_sim dwh-gen-corpus
+build_preset fuzz fuzz_walk_sim
+build_preset fuzz-tsan fuzz_walk_sim fuzz_walk_os
+
+"$ROOT/build/fuzz-plain/bin/dwh-gen-corpus" --out "$WORK/corpus" --count 64 --ops 16 \
+  --clients 2 --profile $PROFILE --seed 1 --clean >/dev/null
+
+# rate BIN RUNS: executions per second over the whole corpus, RUNS times each.
+rate() {
+  local bin=$1 runs=$2 start end n
+  n=$(ls "$WORK/corpus" | wc -l)
+  start=$(date +%s.%N)
+  DAMON_PROFILE=$PROFILE "$bin" -runs="$runs" "$WORK"/corpus/* >"$WORK/log" 2>&1 || {
+    echo "failed: $bin (see below)" >&2; tail -20 "$WORK/log" >&2; echo "-"; return; }
+  end=$(date +%s.%N)
+  awk -v n="$n" -v r="$runs" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f\n", n * r / (e - s) }'
+}
+
+echo "| target | build | execs/s (16-op programs) | target |"
+echo "|---|---|---:|---:|"
+echo "| fuzz_walk_sim | libFuzzer, no sanitizer | $(rate "$ROOT/build/fuzz-plain/bin/fuzz_walk_sim" "$RUNS_SIM") | >= 20000 |"
+echo "| fuzz_walk_sim | libFuzzer + ASan (fuzz) | $(rate "$ROOT/build/fuzz/bin/fuzz_walk_sim" "$RUNS_SIM") | >= 5000 |"
+echo "| fuzz_walk_sim | libFuzzer + TSan (fuzz-tsan) | $(rate "$ROOT/build/fuzz-tsan/bin/fuzz_walk_sim" "$RUNS_SIM") | >= 1500 |"
+echo "| fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | $(rate "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" "$RUNS_OS") | >= 300 |"
+print_command bench/exec_rate.sh "$RUNS_SIM" "$RUNS_OS"

@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# Everything CI checks, lane by lane; a developer runs the same command.
+#
+#   ci/test.sh              all lanes, in the order below
+#   ci/test.sh LANE...      only these lanes (each builds what it needs)
+#   ci/test.sh --list       the lanes and what each checks
+#
+# Every lane runs even when an earlier one failed; a summary table and the line
+# "N passed, N failed" close the output, and the exit code is 1 if any lane failed.
+# Knobs: SMOKE_RUNS, TSAN_FUZZ_SECONDS, TSAN_FUZZ_PROFILE, STRESS_DURATION, and
+# DWH_SKIP_DEPS=1 (ci/lib.sh) to skip the package check.
+set -euo pipefail
+
+# shellcheck source=ci/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$DWH_ROOT"
+
+LANES=(format dev asan tsan fuzz corpus smoke tsan-fuzz stress ossfuzz)
+declare -A LANE_HELP=(
+  [format]="clang-format-14 over the tracked *.cc and *.h (ci/format_check.sh)"
+  [dev]="dev preset: build (warnings as errors) + ctest"
+  [asan]="asan preset: build + ctest under ASan and UBSan"
+  [tsan]="tsan preset: build + ctest under TSan"
+  [fuzz]="fuzz preset: build the libFuzzer targets and damon-harness (+ ctest if it has tests)"
+  [corpus]="damon-harness check corpus/regression on every profile; replay corpus/seeds with each replay binary"
+  [smoke]="deterministic fuzz_walk_sim run on pause-rfc must find a bug that damon-harness run reproduces"
+  [tsan-fuzz]="short fuzz_walk_os run under the fuzz-tsan preset on a fixed profile"
+  [stress]="short damon-stress run on mm-new (tsan preset) must exit 0"
+  [ossfuzz]="OSS-Fuzz build and check_build without Docker (ci/check_ossfuzz.sh)"
+)
+
+SMOKE_PROFILE=pause-rfc
+SMOKE_RUNS=${SMOKE_RUNS:-200000}
+SMOKE_MAX_SECONDS=${SMOKE_MAX_SECONDS:-600}
+TSAN_FUZZ_SECONDS=${TSAN_FUZZ_SECONDS:-60}
+TSAN_FUZZ_PROFILE=${TSAN_FUZZ_PROFILE:-mm-new}
+STRESS_PROFILE=mm-new
+STRESS_DURATION=${STRESS_DURATION:-20s}
+REPLAY_TIMEOUT=${REPLAY_TIMEOUT:-300}
+
+SAN_ENV=(
+  "ASAN_OPTIONS=abort_on_error=1:detect_leaks=1"
+  "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1"
+  "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1"
+)
+
+usage() {
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+list_lanes() {
+  local lane
+  for lane in "${LANES[@]}"; do printf '  %-10s %s\n' "$lane" "${LANE_HELP[$lane]}"; done
+}
+
+lane_format() { "$DWH_ROOT/ci/format_check.sh"; }
+
+build_and_test() {
+  build_preset "$1"
+  test_preset "$1"
+}
+lane_dev() { build_and_test dev; }
+lane_asan() { build_and_test asan; }
+lane_tsan() { build_and_test tsan; }
+
+# What the fuzz lanes use of the fuzz preset (damon-stress is built and tested elsewhere).
+FUZZ_BUILD_TARGETS=(--target "${DWH_FUZZ_TARGETS[@]}" damon-harness)
+
+lane_fuzz() {
+  build_preset fuzz "${FUZZ_BUILD_TARGETS[@]}"
+  if has_tests fuzz; then
+    test_preset fuzz
+  else
+    info "the fuzz preset builds no tests (DWH_TESTS=OFF): the build is the check"
+  fi
+}
+
+# A scratch folder under the build root, kept when the lane fails so its files can be read.
+lane_tmp() {
+  mkdir -p build
+  mktemp -d "$DWH_ROOT/build/ci-$1.XXXXXX"
+}
+
+lane_corpus() {
+  build_preset dev
+  local bin failed=0 p t rc
+  bin=$(bin_dir dev)
+  corpus_files corpus/regression
+  corpus_files corpus/seeds
+  for p in "${DWH_PROFILES[@]}"; do
+    section "damon-harness check corpus/regression --profile $p"
+    rc=0
+    timeout "$REPLAY_TIMEOUT" "$bin/damon-harness" check corpus/regression --profile "$p" || rc=$?
+    if [ "$rc" -ne 0 ]; then
+      warn "check corpus/regression --profile $p: exit $rc"
+      failed=1
+    fi
+  done
+  # Replay binaries: exit 0 (no finding) or 1 (finding) are verdicts; anything else is
+  # a broken seed or a crash of the harness itself.
+  for t in "${DWH_FUZZ_TARGETS[@]}"; do
+    for p in "${DWH_PROFILES[@]}"; do
+      rc=0
+      DAMON_PROFILE=$p timeout "$REPLAY_TIMEOUT" "$bin/$t" corpus/seeds >/dev/null 2>&1 || rc=$?
+      case $rc in
+        0 | 1) info "replay $t corpus/seeds on $p: $(verdict_name "$rc")" ;;
+        *)
+          warn "replay $t corpus/seeds on $p: exit $rc; rerun: DAMON_PROFILE=$p $bin/$t corpus/seeds"
+          failed=1
+          ;;
+      esac
+    done
+  done
+  return "$failed"
+}
+
+lane_smoke() {
+  build_preset fuzz "${FUZZ_BUILD_TARGETS[@]}"
+  local bin tmp rc=0 flags
+  bin=$(bin_dir fuzz)
+  corpus_files corpus/seeds
+  tmp=$(lane_tmp smoke)
+  stage_corpus "$tmp/corpus" corpus/seeds
+  mapfile -t flags < <(libfuzzer_options fuzz/fuzz_walk_sim.options)
+  flags+=(-dict=fuzz/damon.dict -seed=1 -runs="$SMOKE_RUNS" -max_total_time="$SMOKE_MAX_SECONDS"
+    -artifact_prefix="$tmp/" -print_final_stats=1)
+  section "DAMON_PROFILE=$SMOKE_PROFILE fuzz_walk_sim ${flags[*]} (log: $tmp/fuzz.log)"
+  env "${SAN_ENV[@]}" DAMON_PROFILE="$SMOKE_PROFILE" timeout $((SMOKE_MAX_SECONDS + 120)) \
+    "$bin/fuzz_walk_sim" "${flags[@]}" "$tmp/corpus" >"$tmp/fuzz.log" 2>&1 || rc=$?
+  tail -n 25 "$tmp/fuzz.log"
+  local crashes
+  mapfile -t crashes < <(list_artifacts "$tmp" -name 'crash-*')
+  if [ ${#crashes[@]} -eq 0 ]; then
+    warn "no crash-* finding within $SMOKE_RUNS runs (libFuzzer exit $rc); files kept in $tmp"
+    return 1
+  fi
+  local file
+  file=$(replay_file "${crashes[0]}")
+  [ "$file" != "${crashes[0]}" ] || warn "no text program beside ${crashes[0]}; replaying the raw input"
+  local args
+  mapfile -t args < <(replay_args "$file" "$SMOKE_PROFILE")
+  section "replay: damon-harness ${args[*]}"
+  rc=0
+  timeout "$REPLAY_TIMEOUT" "$bin/damon-harness" "${args[@]}" || rc=$?
+  if [ "$rc" -ne 1 ]; then
+    warn "replay gave '$(verdict_name "$rc")' (exit $rc), want 'finding' (exit 1); files kept in $tmp"
+    return 1
+  fi
+  info "finding ${crashes[0]##*/} replays as a finding"
+  rm -rf "$tmp"
+}
+
+lane_tsan_fuzz() {
+  build_preset fuzz-tsan --target fuzz_walk_os
+  local bin tmp rc=0 flags
+  bin=$(bin_dir fuzz-tsan)
+  tmp=$(lane_tmp tsan-fuzz)
+  stage_corpus "$tmp/corpus" corpus/seeds corpus/regression
+  mapfile -t flags < <(libfuzzer_options fuzz/fuzz_walk_os.options)
+  flags+=(-dict=fuzz/damon.dict -seed=1 -max_total_time="$TSAN_FUZZ_SECONDS"
+    -artifact_prefix="$tmp/" -print_final_stats=1)
+  section "DAMON_PROFILE=$TSAN_FUZZ_PROFILE fuzz_walk_os ${flags[*]} (log: $tmp/fuzz.log)"
+  env "${SAN_ENV[@]}" DAMON_PROFILE="$TSAN_FUZZ_PROFILE" \
+    timeout $((TSAN_FUZZ_SECONDS + 300)) \
+    "$bin/fuzz_walk_os" "${flags[@]}" "$tmp/corpus" >"$tmp/fuzz.log" 2>&1 || rc=$?
+  tail -n 25 "$tmp/fuzz.log"
+  local found
+  mapfile -t found < <(list_artifacts "$tmp")
+  if [ "$rc" -ne 0 ] || [ ${#found[@]} -ne 0 ]; then
+    warn "fuzz_walk_os on $TSAN_FUZZ_PROFILE: exit $rc, ${#found[@]} artifact(s); files kept in $tmp"
+    grep -m 3 -E 'WARNING: ThreadSanitizer|ERROR: libFuzzer' "$tmp/fuzz.log" >&2 || true
+    return 1
+  fi
+  rm -rf "$tmp"
+}
+
+lane_stress() {
+  build_preset tsan --target damon-stress
+  local bin out
+  bin=$(bin_dir tsan)
+  out=$(lane_tmp stress)
+  section "damon-stress --profile $STRESS_PROFILE --runtime os --duration $STRESS_DURATION --seed 1"
+  if ! env "${SAN_ENV[@]}" timeout 600 "$bin/damon-stress" --profile "$STRESS_PROFILE" --runtime os \
+    --duration "$STRESS_DURATION" --seed 1 --out "$out"; then
+    warn "damon-stress failed; its finding files are in $out"
+    return 1
+  fi
+  rm -rf "$out"
+}
+
+lane_ossfuzz() { "$DWH_ROOT/ci/check_ossfuzz.sh"; }
+
+results=()
+run_lane() {
+  local lane=$1 start=$SECONDS rc=0
+  section "lane $lane: ${LANE_HELP[$lane]}"
+  # The subshell keeps errexit working inside the lane while a failure only ends the lane.
+  set +e
+  (
+    set -euo pipefail
+    "lane_${lane//-/_}"
+  )
+  rc=$?
+  set -e
+  local verdict=pass
+  [ "$rc" -eq 0 ] || verdict="FAIL"
+  results+=("$lane $verdict $((SECONDS - start))")
+  section "lane $lane: $verdict (exit $rc)"
+}
+
+summary() {
+  local passed=0 failed=0 row lane verdict secs
+  section "summary"
+  printf '%-10s %-6s %8s\n' lane result seconds
+  for row in "${results[@]}"; do
+    read -r lane verdict secs <<<"$row"
+    printf '%-10s %-6s %8s\n' "$lane" "$verdict" "$secs"
+    if [ "$verdict" = pass ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+  done
+  printf '%d passed, %d failed\n' "$passed" "$failed"
+  [ "$failed" -eq 0 ]
+}
+
+main() {
+  local selected=() arg
+  for arg in "$@"; do
+    case $arg in
+      -h | --help)
+        usage
+        echo
+        list_lanes
+        exit 0
+        ;;
+      --list)
+        list_lanes
+        exit 0
+        ;;
+      -*) usage_error "unknown option: $arg" ;;
+      *)
+        [ -n "${LANE_HELP[$arg]+x}" ] || usage_error "unknown lane '$arg' (lanes: ${LANES[*]})"
+        selected+=("$arg")
+        ;;
+    esac
+  done
+  [ ${#selected[@]} -gt 0 ] || selected=("${LANES[@]}")
+
+  section "ci/test.sh: ${selected[*]} ($(nproc) cores, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), CI=${CI:-false})"
+  ensure_deps
+  local lane
+  for lane in "${selected[@]}"; do run_lane "$lane"; done
+  summary
+}
+
+main "$@"

@@ -1,0 +1,179 @@
+#include "fuzz/common.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "harness/program/codec.h"
+#include "harness/program/text.h"
+
+// libFuzzer collects every array in this section as extra coverage counters and
+// clears them before each input; outside libFuzzer the section is just data.
+// External linkage and `used`, so that stores to it are never optimised away.
+__attribute__((used, section("__libfuzzer_extra_counters")))
+uint8_t dwh_interleaving_counters[1 << 16];
+
+namespace fuzz {
+namespace {
+
+[[noreturn]] void die(const std::string& msg) {
+  std::fprintf(stderr, "%s: error: %s\n", target().name.c_str(), msg.c_str());
+  std::exit(2);
+}
+
+std::string profile_suffix(std::string_view name) {
+  std::string s(name);
+  for (char& c : s)
+    if (c == '.' || c == '-') c = '_';
+  return s;
+}
+
+// OSS-Fuzz cannot pass environment variables, so the per-profile copies of a
+// target carry the profile in their name.
+void profile_from_argv0(const char* argv0) {
+  const std::string_view base =
+      std::string_view(argv0).substr(std::string_view(argv0).rfind('/') + 1);
+  const std::string prefix = target().name + "_";
+  if (!base.starts_with(prefix)) return;
+  const std::string_view suffix = base.substr(prefix.size());
+  for (const damon::Profile& p : damon::profiles()) {
+    if (profile_suffix(p.name) == suffix) {
+      target().settings.profile = p.name;
+      return;
+    }
+  }
+  die(fmt::format("binary name {} names no profile (profiles: {})", base, damon::profile_names()));
+}
+
+uint32_t rotl(uint32_t x, int n) {
+  return x << n | x >> (32 - n);
+}
+
+void sha1_block(uint32_t h[5], const uint8_t* p) {
+  uint32_t w[80];
+  for (int i = 0; i < 16; i++)
+    w[i] = uint32_t(p[4 * i]) << 24 | p[4 * i + 1] << 16 | p[4 * i + 2] << 8 | p[4 * i + 3];
+  for (int i = 16; i < 80; i++) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+  for (int i = 0; i < 80; i++) {
+    uint32_t f, k;
+    if (i < 20)
+      f = (b & c) | (~b & d), k = 0x5a827999;
+    else if (i < 40)
+      f = b ^ c ^ d, k = 0x6ed9eba1;
+    else if (i < 60)
+      f = (b & c) | (b & d) | (c & d), k = 0x8f1bbcdc;
+    else
+      f = b ^ c ^ d, k = 0xca62c1d6;
+    const uint32_t t = rotl(a, 5) + f + e + k + w[i];
+    e = d, d = c, c = rotl(b, 30), b = a, a = t;
+  }
+  h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e;
+}
+
+}  // namespace
+
+Target& target() {
+  static Target t;
+  return t;
+}
+
+ReplayStats& replay_stats() {
+  static ReplayStats s;
+  return s;
+}
+
+void init(const char* name, int argc, char** argv) {
+  Target& t = target();
+  t.name = name;
+  std::string err;
+  if (!program::settings_from_env(&t.settings, &err)) die(err);
+  const char* env_profile = std::getenv("DAMON_PROFILE");
+  if ((!env_profile || !*env_profile) && argc > 0) profile_from_argv0(argv[0]);
+  t.profile = program::settings_profile(t.settings, &err);
+  if (!t.profile) die(err);
+  for (int i = 1; i < argc; i++) {
+    const std::string_view a = argv[i];
+    if (a.starts_with("-artifact_prefix=")) t.artifact_prefix = a.substr(17);
+  }
+  if (!t.replay_mode)
+    std::fprintf(stderr, "%s: profile %s, interleaving feedback %s\n", name, t.profile->name.data(),
+                 t.settings.interleaving_feedback ? "on" : "off");
+}
+
+bool input_program(const uint8_t* data, size_t size, program::Program* out) {
+  const std::string_view s(reinterpret_cast<const char*>(data), size);
+  if (!program::looks_like_text(s)) {
+    *out = program::decode_bytes(data, size);
+    return true;
+  }
+  program::ParseError err;
+  if (program::parse_program(s, out, &err)) return true;
+  if (target().replay_mode) {
+    replay_stats().bad++;
+    std::fprintf(stderr, "%s\n", err.format(target().current_input).c_str());
+  }
+  return false;
+}
+
+std::string sha1_hex(const uint8_t* data, size_t size) {
+  uint32_t h[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
+  size_t i = 0;
+  for (; i + 64 <= size; i += 64) sha1_block(h, data + i);
+  uint8_t tail[128] = {};
+  const size_t rest = size - i;
+  if (rest) std::memcpy(tail, data + i, rest);
+  tail[rest] = 0x80;
+  const size_t len = rest < 56 ? 64 : 128;
+  const uint64_t bits = static_cast<uint64_t>(size) * 8;
+  for (int b = 0; b < 8; b++) tail[len - 1 - b] = static_cast<uint8_t>(bits >> (8 * b));
+  for (size_t off = 0; off < len; off += 64) sha1_block(h, tail + off);
+  return fmt::format("{:08x}{:08x}{:08x}{:08x}{:08x}", h[0], h[1], h[2], h[3], h[4]);
+}
+
+void write_finding(const program::FindingFile& f, const uint8_t* data, size_t size) {
+  const Target& t = target();
+  const std::string path = t.artifact_prefix + "crash-" + sha1_hex(data, size) + ".txt";
+  std::string err;
+  if (!program::write_finding(f, path, &err)) std::fprintf(stderr, "%s\n", err.c_str());
+  std::fprintf(stderr, "==DAMON-HARNESS== FINDING verdict=%s profile=%s file=%s\nreplay: %s\n",
+               std::string(rt::verdict_name(f.verdict)).c_str(), f.profile.c_str(), path.c_str(),
+               program::replay_command(path, f.profile, f.runtime, f.max_steps).c_str());
+  std::fflush(stderr);
+}
+
+void on_finding(const program::FindingFile& f, const uint8_t* data, size_t size) {
+  const Target& t = target();
+  if (!t.replay_mode) {
+    write_finding(f, data, size);
+    if (!f.finding.message.empty())
+      std::fprintf(stderr, "finding: %s\n", f.finding.message.c_str());
+    std::abort();
+  }
+  replay_stats().findings++;
+  std::printf("%s: %s: %s\n  replay: %s\n", t.current_input.c_str(),
+              std::string(rt::verdict_name(f.verdict)).c_str(), f.finding.message.c_str(),
+              program::replay_command(t.current_input, f.profile, f.runtime, f.max_steps).c_str());
+}
+
+void add_interleaving_feedback(const rt::RunResult& run) {
+  int prev_tid = -1;
+  uint64_t prev_hash = 0;
+  for (const rt::TraceEntry& e : run.trace) {
+    if (!e.site || (e.kind != rt::TraceKind::kPoint && e.kind != rt::TraceKind::kBlock)) continue;
+    const uint64_t h = e.site->hash();
+    if (prev_tid >= 0 && prev_tid != e.tid) {
+      uint64_t k = (prev_hash * 0x9e3779b97f4a7c15ull) ^ h;
+      k ^= k >> 29;
+      uint8_t& c = dwh_interleaving_counters[(k * 0xbf58476d1ce4e5b9ull) >> 48];
+      if (c != 0xff) c++;
+    }
+    prev_tid = e.tid;
+    prev_hash = h;
+  }
+}
+
+}  // namespace fuzz

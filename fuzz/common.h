@@ -1,0 +1,65 @@
+// What the fuzz targets share: settings from the options table (environment
+// only: libFuzzer owns the command line), the profile from the binary's name for
+// OSS-Fuzz, finding files beside libFuzzer's artifacts, the interleaving
+// feedback, and the replay mode used when the targets are built without
+// libFuzzer (fuzz/replay_main.cc).
+//
+// Contract (docs/ci.md): a protocol finding writes its text program to
+// <artifact_prefix>crash-<sha1 of the input>.txt, prints
+//   ==DAMON-HARNESS== FINDING verdict=<v> profile=<p> file=<path>
+//   replay: damon-harness run <path> --profile <p>
+// and aborts, so libFuzzer saves crash-<sha1> beside it. In replay mode a finding
+// is printed and counted instead, and nothing is written.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "harness/program/finding.h"
+#include "harness/program/options.h"
+
+namespace fuzz {
+
+struct Target {
+  std::string name;  // "fuzz_walk_sim"
+  program::Settings settings;
+  const damon::Profile* profile = nullptr;
+  std::string artifact_prefix;  // libFuzzer's -artifact_prefix=, "" = current folder
+  bool replay_mode = false;
+  std::string current_input;  // replay mode: the file being run
+};
+
+Target& target();
+
+// For LLVMFuzzerInitialize: settings from the environment; if DAMON_PROFILE is
+// unset and argv[0]'s base name is <name>_<suffix>, the profile whose name with
+// '.' and '-' written as '_' is <suffix> (fuzz_walk_sim_v7_0_rc -> v7.0-rc);
+// -artifact_prefix= from argv. Exits 2 with a message on a bad setting.
+void init(const char* name, int argc, char** argv);
+
+// Text if it looks like text, else bytes. False for text that does not parse
+// (reported and counted as bad input in replay mode).
+bool input_program(const uint8_t* data, size_t size, program::Program* out);
+
+// A protocol finding: see the contract above. Returns only in replay mode.
+void on_finding(const program::FindingFile& f, const uint8_t* data, size_t size);
+// Writes the finding file for `data` and prints the FINDING lines; no abort.
+// Safe to call from the os runtime's watchdog thread.
+void write_finding(const program::FindingFile& f, const uint8_t* data, size_t size);
+
+// libFuzzer extra counters keyed by pairs of consecutive scheduling points on
+// different threads (hash of the two sites): a new interleaving is new coverage.
+void add_interleaving_feedback(const rt::RunResult& run);
+
+// Lower-case hex SHA-1, as libFuzzer names its artifacts.
+std::string sha1_hex(const uint8_t* data, size_t size);
+
+struct ReplayStats {
+  int inputs = 0;
+  int findings = 0;
+  int bad = 0;
+};
+ReplayStats& replay_stats();
+
+}  // namespace fuzz

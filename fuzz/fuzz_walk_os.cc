@@ -1,0 +1,86 @@
+// fuzz_walk_os: programs on the os runtime (real threads, real locks) for the
+// fuzz-tsan preset: ThreadSanitizer sees the model's races as they are. Timing
+// is perturbed from a hash of the input; a hang trips the runtime's watchdog,
+// whose hook writes the finding file before the process aborts, so libFuzzer
+// keeps the input.
+//
+// os.h comes first: harness/kernel headers define function-like macros
+// (mutex_lock, ...) that would rewrite the runtime's declarations.
+#include "harness/runtime/os.h"
+
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz/common.h"
+#include "harness/program/mutate.h"
+
+namespace {
+
+constexpr double kTimeScale = 0.002;  // 500x faster than real time
+constexpr uint8_t kPerturbRate = 48;  // ~1 in 5 points yields or sleeps briefly
+
+// What the watchdog's hook needs: the input of the run in progress.
+struct Current {
+  const program::Program* program = nullptr;
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+};
+Current g_current;
+
+void on_hang(const rt::Finding& f, void*) {
+  if (!g_current.program) return;
+  program::FindingFile ff;
+  ff.program = *g_current.program;
+  ff.verdict = f.verdict;
+  ff.finding = f;
+  ff.profile = fuzz::target().settings.profile;
+  ff.runtime = rt::RuntimeKind::kOs;
+  ff.origin = fuzz::target().name;
+  if (!fuzz::target().replay_mode) fuzz::write_finding(ff, g_current.data, g_current.size);
+}
+
+uint32_t input_hash(const uint8_t* data, size_t size) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < size; i++) h = (h ^ data[i]) * 16777619u;
+  return h | 1;  // 0 would turn perturbation off
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  fuzz::init("fuzz_walk_os", *argc, *argv);
+  rt::set_hang_hook(on_hang, nullptr);
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const fuzz::Target& t = fuzz::target();
+  program::Program p;
+  if (!fuzz::input_program(data, size, &p)) return -1;
+  program::Settings s = t.settings;
+  s.runtime = rt::RuntimeKind::kOs;
+  s.strategy = program::StrategyKind::kProgram;
+  program::RunConfig cfg = program::make_run_config(s, t.profile, 0);
+  cfg.options.time_scale = kTimeScale;
+  cfg.options.perturb_seed = input_hash(data, size);
+  cfg.options.perturb_rate = kPerturbRate;
+  cfg.options.record_trace = false;
+  cfg.options.watchdog_abort = !t.replay_mode;
+  g_current = {&p, data, size};
+  const program::Outcome o = program::execute(p, cfg);
+  g_current = {};
+  if (rt::is_protocol_bug(o.verdict))
+    fuzz::on_finding(program::finding_from_outcome(o, s, 0, t.name), data, size);
+  return 0;
+}
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
+                                          unsigned int seed) {
+  return program::mutate_bytes(data, size, max_size, seed);
+}
+
+extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* d1, size_t s1, const uint8_t* d2,
+                                            size_t s2, uint8_t* out, size_t max_out,
+                                            unsigned int seed) {
+  return program::crossover_bytes(d1, s1, d2, s2, out, max_out, seed);
+}

@@ -1,0 +1,48 @@
+// fuzz_walk_sim: programs (operations + preemptions, harness/program/codec.h) on
+// the deterministic sim runtime with every oracle. A protocol finding writes a
+// replayable text program and aborts (fuzz/common.h); caller-contract verdicts
+// are the program's fault and are not reported.
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz/common.h"
+#include "harness/program/mutate.h"
+
+namespace {
+
+// Livelocking inputs cost max_steps each: a fifth of the CLI's budget keeps them
+// cheap, and the finding file's replay command passes the same budget on.
+constexpr uint64_t kFuzzMaxSteps = 20000;
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  fuzz::init("fuzz_walk_sim", *argc, *argv);
+  fuzz::target().settings.max_steps = kFuzzMaxSteps;
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const fuzz::Target& t = fuzz::target();
+  program::Program p;
+  if (!fuzz::input_program(data, size, &p)) return -1;
+  program::RunConfig cfg = program::make_run_config(t.settings, t.profile, 0);
+  cfg.strategy = program::StrategyKind::kProgram;
+  cfg.options.record_trace = t.settings.interleaving_feedback;
+  const program::Outcome o = program::execute(p, cfg);
+  if (t.settings.interleaving_feedback) fuzz::add_interleaving_feedback(o.run);
+  if (rt::is_protocol_bug(o.verdict))
+    fuzz::on_finding(program::finding_from_outcome(o, t.settings, 0, t.name), data, size);
+  return 0;
+}
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
+                                          unsigned int seed) {
+  return program::mutate_bytes(data, size, max_size, seed);
+}
+
+extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* d1, size_t s1, const uint8_t* d2,
+                                            size_t s2, uint8_t* out, size_t max_out,
+                                            unsigned int seed) {
+  return program::crossover_bytes(d1, s1, d2, s2, out, max_out, seed);
+}

@@ -1,0 +1,43 @@
+// Signatures: what makes two findings the same bug. A signature is the verdict
+// plus protocol-level facts read from the outcome, never a hash of the input and
+// never the target or profile name, so a finding reached by different programs,
+// schedules or kernel versions lands in one bucket.
+//
+// Facts, by verdict (each "kind value", sorted, no duplicates):
+//  - hangs: "wait FUNC:LABEL" for every blocked client thread; "detected FUNC:LABEL"
+//    (Finding.site; not for livelock/watchdog, whose detection point is wherever the
+//    budget ran out); "func F" for the kernel function named in the message ("...
+//    dropped by kdamond.0 at damos_walk_cancel:unset request" -> damos_walk_cancel);
+//    "request K" for the op each blocked client has in flight (walk, call,
+//    call-repeat, call-repeat-dealloc, start, ...);
+//  - use-after-free: "access FUNC:LABEL" and "death FUNC:LABEL"; double-free: the
+//    second and the first free sites; leak: the message without numbers;
+//  - return-, caller-contract, harness-bug: "contract MESSAGE" with every digit run
+//    replaced by "N".
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/program/executor.h"
+
+namespace report {
+
+struct Signature {
+  rt::Verdict verdict = rt::Verdict::kOk;
+  std::vector<std::string> facts;
+  // "lost-request | detected damos_walk:wait_for_completion | func damos_walk_cancel | ..."
+  std::string key() const;
+  bool operator==(const Signature& o) const { return key() == o.key(); }
+};
+
+Signature signature_of(const program::Outcome& o);
+
+// Digit runs replaced by "N": "cpu0 op#3" -> "cpuN op#N".
+std::string strip_numbers(std::string_view s);
+// The op kind of a formatted op: "call ctx0 repeat dealloc" -> "call-repeat-dealloc".
+std::string request_kind(std::string_view formatted_op);
+// The function of the first "at FUNC:LABEL" in a message, or "".
+std::string function_in_message(std::string_view message);
+
+}  // namespace report

@@ -1,0 +1,266 @@
+// damon-stress: long random real-thread (or seeded sim) workloads against one
+// profile, the way a soak test or a kernel stress script exercises the API.
+// Exit status: 0 no finding (duration over or stopped by a signal), 1 finding
+// (with --stop-on: any finding written, stopping or not), 2 usage error.
+//
+// os.h comes first: harness/kernel headers define function-like macros
+// (mutex_lock, ...) that would rewrite its declarations.
+#include "harness/runtime/os.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "harness/program/options.h"
+#include "stress/budget.h"
+#include "stress/options.h"
+#include "stress/progress.h"
+#include "stress/report.h"
+#include "stress/signals.h"
+#include "stress/stats.h"
+#include "stress/summary.h"
+#include "stress/workload.h"
+
+namespace stress {
+namespace {
+
+// What the watchdog's hang hook needs to write the finding file before the
+// run returns (it runs on the monitor thread, inside execute()).
+struct HangContext {
+  const program::Program* program = nullptr;
+  RunInfo run;
+  std::string dir;
+  ProgressLine* progress = nullptr;
+  std::string written;
+};
+
+void on_hang(const rt::Finding& f, void* arg) {
+  auto* h = static_cast<HangContext*>(arg);
+  if (h->progress) h->progress->break_line();
+  std::string err;
+  h->written = write_finding_file(h->dir, make_finding(*h->program, f.verdict, f, h->run), &err);
+  if (h->written.empty()) std::fprintf(stderr, "damon-stress: %s\n", err.c_str());
+}
+
+uint64_t run_seed_of(uint64_t session_seed, uint64_t run_index) {
+  rt::SplitMix64 m(session_seed ^ (run_index * 0x9e3779b97f4a7c15ull));
+  return m.next();
+}
+
+program::RunConfig run_config(const Config& c, const RunInfo& r) {
+  program::RunConfig cfg;
+  cfg.profile = c.profile;
+  cfg.runtime = c.runtime;
+  cfg.strategy = r.strategy;
+  cfg.seed = r.run_seed;
+  cfg.options.watchdog_ms = c.watchdog_ms;
+  cfg.options.watchdog_abort = false;
+  cfg.options.record_trace = false;
+  if (c.perturb_rate) {
+    cfg.options.perturb_seed = static_cast<uint32_t>(r.run_seed) | 1;
+    cfg.options.perturb_rate = c.perturb_rate;
+  }
+  return cfg;
+}
+
+// A sim finding is replayed with tracing on: the report gets the protocol trace,
+// and a different verdict is the harness's own bug.
+program::Outcome traced_replay(const program::Outcome& o, const Config& c, const RunInfo& r) {
+  program::RunConfig cfg = run_config(c, r);
+  cfg.strategy = program::StrategyKind::kProgram;
+  cfg.options.record_trace = true;
+  program::Outcome again = program::execute(o.replay, cfg);
+  if (again.verdict == o.verdict) return again;
+  program::Outcome bug = o;
+  rt::Finding f;
+  f.verdict = rt::Verdict::kHarnessBug;
+  f.message = fmt::format("replay of a {} finding ended in {}: the sim run is not deterministic",
+                          rt::verdict_name(o.verdict), rt::verdict_name(again.verdict));
+  bug.verdict = f.verdict;
+  bug.run.findings.insert(bug.run.findings.begin(), f);
+  return bug;
+}
+
+class Session {
+ public:
+  explicit Session(const Config& c) : c_(c) {}
+  int run();
+
+ private:
+  RunInfo next_run();
+  bool run_one(const RunInfo& r, const program::Program& p);
+  // Writes and prints the finding; returns true if it stops the session.
+  bool report_finding(const program::Outcome& o, const RunInfo& r);
+  void finish(const std::string& stopped_by);
+
+  const Config& c_;
+  Stats stats_;
+  std::unique_ptr<ProgressLine> progress_;
+  SessionInfo info_;
+  HangContext hang_;
+  uint64_t run_index_ = 0;
+  std::set<std::string> seen_;  // finding signatures already reported
+};
+
+RunInfo Session::next_run() {
+  RunInfo r;
+  r.profile = c_.profile_name;
+  r.runtime = c_.runtime;
+  r.session_seed = c_.seed;
+  r.run_index = run_index_++;
+  r.run_seed = run_seed_of(c_.seed, r.run_index);
+  if (c_.runtime == rt::RuntimeKind::kSim)
+    r.strategy = r.run_index % 2 ? program::StrategyKind::kPct : program::StrategyKind::kRandom;
+  return r;
+}
+
+// Returns false when the run ended in a finding.
+bool Session::run_one(const RunInfo& r, const program::Program& p) {
+  std::string err;
+  if (!write_current(info_.current_file, p, r, &err))
+    std::fprintf(stderr, "damon-stress: %s\n", err.c_str());
+  hang_.program = &p;
+  hang_.run = r;
+  hang_.written.clear();
+  stats_.begin_run();
+  program::Outcome o;
+  if (c_.runtime == rt::RuntimeKind::kOs) {
+    std::optional<program::Outcome> done =
+        execute_with_budget(p, run_config(c_, r), c_.effective_run_budget_ms());
+    if (!done) {
+      // Its threads still run: report, then leave without unwinding past them.
+      // Its threads keep running: a stop leaves without unwinding past them,
+      // otherwise they are abandoned to the end of the process.
+      stats_.end_run(overrun_outcome(p, 0));
+      if (!report_finding(overrun_outcome(p, c_.effective_run_budget_ms()), r)) return true;
+      finish("finding");
+      std::fflush(nullptr);
+      std::_Exit(1);
+    }
+    o = std::move(*done);
+  } else {
+    o = program::execute(p, run_config(c_, r));
+  }
+  stats_.end_run(o);
+  if (!rt::is_protocol_bug(o.verdict)) return true;
+  if (c_.runtime == rt::RuntimeKind::kSim) o = traced_replay(o, c_, r);
+  return !report_finding(o, r);
+}
+
+bool Session::report_finding(const program::Outcome& o, const RunInfo& r) {
+  const rt::Finding none;
+  const rt::Finding& f = o.run.findings.empty() ? none : o.run.findings.front();
+  const bool stop = stops_session(c_, o.verdict, f.site);
+  // Going on past findings (--stop-on): one file and report per signature.
+  const std::string sig = fmt::format("{} {} {}", rt::verdict_name(o.verdict), f.site,
+                                      f.blocked.empty() ? "" : f.blocked.front().wait_site);
+  if (!stop && !seen_.insert(sig).second) {
+    info_.findings++;
+    return false;
+  }
+  progress_->break_line();
+  std::string err;
+  std::string path = write_finding_file(c_.out_dir, make_finding(o.replay, o.verdict, f, r), &err);
+  if (path.empty()) {
+    std::fprintf(stderr, "damon-stress: %s\n", err.c_str());
+    path = hang_.written;
+  }
+  const bool first = info_.findings++ == 0;
+  if (stop || first) {
+    info_.finding_verdict = std::string(rt::verdict_name(o.verdict));
+    info_.finding_message = f.message;
+    info_.finding_file = path;
+  }
+  std::fprintf(stderr,
+               "\n==DAMON-STRESS== FINDING verdict=%s profile=%s runtime=%s seed=%llu run=%llu\n"
+               "%s"
+               "program written to %s\nreplay: %s\n\n",
+               info_.finding_verdict.c_str(), r.profile.c_str(),
+               std::string(program::runtime_name(r.runtime)).c_str(),
+               static_cast<unsigned long long>(r.run_seed),
+               static_cast<unsigned long long>(r.run_index), finding_report(o, 6).c_str(),
+               path.c_str(), program::replay_command(path, r.profile, r.runtime).c_str());
+  if (!stop) std::fprintf(stderr, "(not a --stop-on finding: going on)\n\n");
+  return stop;
+}
+
+void Session::finish(const std::string& stopped_by) {
+  progress_->stop();
+  info_.stopped_by = stopped_by;
+  if (c_.json) {
+    std::printf("%s\n", summary_json(stats_, info_).dump(2).c_str());
+  } else {
+    std::printf("%s", summary_text(stats_, info_).c_str());
+  }
+  std::fflush(stdout);
+}
+
+int Session::run() {
+  std::error_code ec;
+  std::filesystem::create_directories(c_.out_dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "damon-stress: %s: error: %s\n", c_.out_dir.c_str(), ec.message().c_str());
+    return 2;
+  }
+  info_.profile = c_.profile_name;
+  info_.runtime = std::string(program::runtime_name(c_.runtime));
+  info_.seed = c_.seed;
+  info_.clients = c_.workload.clients;
+  info_.contexts = c_.workload.contexts;
+  info_.mix = format_mix(c_.workload.mix);
+  info_.duration_s = c_.duration_s;
+  info_.watchdog_ms = c_.runtime == rt::RuntimeKind::kOs ? c_.effective_watchdog_ms() : 0;
+  info_.current_file = c_.out_dir + "/current.txt";
+  std::fprintf(stderr,
+               "damon-stress: profile=%s runtime=%s seed=%llu clients=%d contexts=%d "
+               "duration=%.0fs watchdog=%llums out=%s\n"
+               "damon-stress: the program of the run in progress is kept in %s "
+               "(a sanitizer report or crash leaves it behind)\n",
+               c_.profile_name.c_str(), info_.runtime.c_str(),
+               static_cast<unsigned long long>(c_.seed), c_.workload.clients,
+               c_.workload.contexts, c_.duration_s,
+               static_cast<unsigned long long>(info_.watchdog_ms), c_.out_dir.c_str(),
+               info_.current_file.c_str());
+  progress_ = std::make_unique<ProgressLine>(stats_, info_.watchdog_ms);
+  hang_.dir = c_.out_dir;
+  hang_.progress = progress_.get();
+  rt::set_hang_hook(on_hang, &hang_);
+  install_stop_handlers();
+
+  const uint64_t deadline_ns = static_cast<uint64_t>(c_.duration_s * 1e9);
+  while (stats_.now_ns() < deadline_ns && !stop_requested()) {
+    const RunInfo r = next_run();
+    rt::SplitMix64 rng(r.run_seed);
+    const program::Program p = generate_program(rng, c_.workload);
+    if (!run_one(r, p)) {
+      finish("finding");
+      return 1;
+    }
+  }
+  finish(stop_requested() ? (stop_signal() == SIGINT ? "SIGINT" : "SIGTERM") : "duration");
+  return info_.findings ? 1 : 0;
+}
+
+}  // namespace
+}  // namespace stress
+
+int main(int argc, char** argv) {
+  stress::Config c;
+  CLI::App app{"damon-stress: random real-thread stress workloads against a DAMON profile"};
+  stress::add_options(app, &c);
+  CLI11_PARSE(app, argc, argv);
+  std::string err;
+  if (!stress::finish_config(&c, &err)) {
+    std::fprintf(stderr, "damon-stress: error: %s\n", err.c_str());
+    return 2;
+  }
+  return stress::Session(c).run();
+}

@@ -1,0 +1,52 @@
+// Random workloads for damon-stress and the benchmark corpora: seeded programs of
+// up to kMaxOpsPerClient operations per client, drawn from a weighted mix of
+// operation kinds. The same seed and configuration give the same program.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "harness/damon/profile.h"
+#include "harness/program/config.h"
+#include "harness/program/op.h"
+#include "harness/runtime/rng.h"
+
+namespace stress {
+
+// Relative weight of each OpKind (indexed by the enum); 0 leaves a kind out.
+struct OpMix {
+  std::array<unsigned, program::kNumOpKinds> weight{};
+  unsigned total() const;
+};
+
+// "walk=4,call=3,start=2,stop=2,pause=1,resume=1,commit=1,invalidate=1,recreate=1,
+//  fault=0,sleep=1,is_running=1"
+inline constexpr std::string_view kDefaultMix =
+    "walk=4,call=3,start=2,stop=2,pause=1,resume=1,commit=1,invalidate=1,recreate=1,"
+    "fault=0,sleep=1,is_running=1";
+
+// Starts from all-zero weights; kinds not named stay 0. Errors name the bad item.
+bool parse_mix(std::string_view text, OpMix* out, std::string* err);
+std::string format_mix(const OpMix& mix);
+
+struct WorkloadConfig {
+  const damon::Profile* profile = nullptr;
+  int clients = 2;       // 1..kMaxClients
+  int contexts = 1;      // 1..kMaxCtxs
+  int ops_per_client = program::kMaxOpsPerClient;  // upper bound; each client draws 1..this
+  bool exact_length = false;  // every client gets exactly ops_per_client ops
+  uint16_t max_sleep_ms = 200;
+  // Apply the start-before-call/walk rule below to every profile.
+  bool start_before_use = false;
+  OpMix mix;
+};
+
+// One random program. For profiles whose kernel-doc asks callers to start a ctx
+// before damon_call()/damos_walk() on it, a client only calls or walks a ctx it
+// has started earlier in its own list (and has not recreated since), so the
+// generator mostly stays clear of caller-contract verdicts.
+program::Program generate_program(rt::SplitMix64& rng, const WorkloadConfig& cfg);
+
+}  // namespace stress
