@@ -21,7 +21,7 @@ using rt::Verdict;
 
 int soak_runs() {
   const char* s = std::getenv("DWH_SOAK_RUNS");
-  return s ? std::atoi(s) : 400;
+  return s ? std::atoi(s) : 2000;
 }
 
 program::Program random_program(uint64_t seed) {
@@ -44,13 +44,13 @@ const std::map<std::string, std::set<Verdict>>& known() {
       {"v6.17", {Verdict::kUseAfterFree, Verdict::kLostWakeup, Verdict::kLeak}},
       // F1 (W1 until d210fdcac9c0); F4: stale walk_completed after a cancel;
       // F5: damon_call() vs kdamond_fn() exit race (hang, leaked repeat control).
-      {"v6.19", {Verdict::kUseAfterFree, Verdict::kReturnContract, Verdict::kDeadlock,
-                 Verdict::kLeak}},
+      {"v6.19",
+       {Verdict::kUseAfterFree, Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLeak}},
       // F4, F5, and F6 (the review thread's scenario, lost request).
-      {"v7.0-rc", {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLeak,
-                   Verdict::kLostWakeup}},
-      {"pause-rfc", {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLeak,
-                     Verdict::kLostWakeup}},
+      {"v7.0-rc",
+       {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLeak, Verdict::kLostWakeup}},
+      {"pause-rfc",
+       {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLeak, Verdict::kLostWakeup}},
       // F4, F5 (the fix is to damos_walk_cancel only).
       {"pause-rfc-fix", {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLeak}},
       // F4.
@@ -91,8 +91,8 @@ TEST_P(Soak, OnlyKnownBehaviours) {
   std::printf("\n");
   for (auto& [v, n] : counts) {
     if (v == Verdict::kOk || v == Verdict::kCallerContract) continue;
-    EXPECT_TRUE(allowed.count(v)) << GetParam() << ": undocumented " << rt::verdict_name(v)
-                                  << " x" << n << ", e.g. " << example[v];
+    EXPECT_TRUE(allowed.count(v)) << GetParam() << ": undocumented " << rt::verdict_name(v) << " x"
+                                  << n << ", e.g. " << example[v];
   }
   EXPECT_EQ(counts[Verdict::kHarnessBug], 0) << example[Verdict::kHarnessBug];
 }

@@ -30,7 +30,7 @@ damon_ctx* damon_new_ctx() {
   auto* ctx = kernel::kzalloc_obj<damon_ctx>("damon_ctx", RT_SITE("kzalloc ctx"));
   if (!ctx) return nullptr;
   ctx->core = core;
-  ctx->id = core->next_ctx_id++;
+  ctx->id = core->next_ctx_id.fetch_add(1, std::memory_order_relaxed);
   init_completion(&ctx->kdamond_started);
   ctx->call_controls_obsolete = core->profile->call_obsolete_in_new_ctx;
   return ctx;
@@ -59,7 +59,7 @@ damos* damon_new_scheme(damon_core* core, unsigned long apply_interval_us, bool 
   RT_FRAME();
   auto* s = kernel::kzalloc_obj<damos>("damos", RT_SITE("kzalloc scheme"));
   if (!s) return nullptr;
-  s->id = core->next_scheme_id++;
+  s->id = core->next_scheme_id.fetch_add(1, std::memory_order_relaxed);
   s->apply_interval_us = apply_interval_us;
   s->wmarks = damos_params_wmarks(wmarks_active);
   s->wmarks.activated = true;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <string>
 #include <vector>
 
 #include "harness/damon/profile.h"
@@ -70,7 +71,7 @@ struct damon_target {
 };
 
 struct damos : kernel::Tracked {
-  int id = 0;                          // stable identity for oracles and reports
+  int id = 0;                           // stable identity for oracles and reports
   unsigned long apply_interval_us = 0;  // 0: the aggregation interval
   unsigned long next_apply_sis = 0;
   damos_watermarks wmarks;
@@ -110,15 +111,17 @@ struct damon_core : kernel::Tracked {
   // The environment the abstract operations read: free memory rate (per mille)
   // that the watermarks compare against.
   unsigned long free_mem_rate = 500;
-  int next_scheme_id = 1;
-  int next_ctx_id = 0;
+  // Harness ids for reports; atomic because callers create contexts and
+  // schemes concurrently, and the kernel shares nothing between those calls.
+  std::atomic<int> next_scheme_id{1};
+  std::atomic<int> next_ctx_id{0};
 };
 
 struct damon_ctx : kernel::Tracked {
   damon_core* core = nullptr;
   int id = 0;
   damon_attrs attrs;
-  bool pause = false;           // public parameter (pause profiles)
+  bool pause = false;            // public parameter (pause profiles)
   bool maybe_corrupted = false;  // no lock (spec §1)
 
   // kdamond and its lock
@@ -152,7 +155,7 @@ struct damon_ctx : kernel::Tracked {
   bool fail = false;  // parameter ctx: committing from it fails part-way (-ENOMEM)
   // For the caller-contract checks (contracts.cc); mirror kernel state without
   // being scheduling points.
-  std::atomic<bool> ever_started{false};                 // a damon_start of it succeeded
+  std::atomic<bool> ever_started{false};                    // a damon_start of it succeeded
   std::atomic<kernel::task_struct*> running_task{nullptr};  // == kdamond
 };
 
@@ -166,13 +169,20 @@ damon_core& damon_core_current();
 // Sets the observer of the current execution's core (nullptr: none).
 void damon_set_observer(Observer* o);
 
+// The protocol state in one line, for hang reports: kdamond, walk_control,
+// call_controls, flags. Takes no lock and makes no scheduling point (the
+// threads may be stuck holding the locks); objects `w` knows to be dead are not
+// read. "no ctx" for nullptr.
+std::string damon_describe_ctx(kernel::World& w, const damon_ctx* ctx);
+std::string damon_describe_core(kernel::World& w, const damon_core* core);
+
 // Parameters a caller commits (what sysfs or a module builds into a param ctx).
 struct damon_params {
   int nr_schemes = 1;
   unsigned long apply_interval_us[kMaxSchemes] = {5000, 10000, 15000};
   bool wmarks_active = true;  // false: every scheme's watermarks deactivate it
   bool pause = false;
-  bool fail = false;          // the commit fails part-way (allocation failure)
+  bool fail = false;  // the commit fails part-way (allocation failure)
 };
 // Builds a parameter ctx from params, like damon_sysfs_build_ctx(). nullptr on
 // allocation failure.

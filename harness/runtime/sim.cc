@@ -63,6 +63,13 @@ bool SimExecution::finisher_eligible() const {
   return !others_live || now_ - last_client_ns_ >= opts_.finisher_grace_ns;
 }
 
+// Called from a model thread: the runtime's own clock bookkeeping, not state
+// the model shares, so ThreadSanitizer must not see it.
+void SimExecution::progress() {
+  QuietAccesses q;
+  last_client_ns_ = now_;
+}
+
 void SimExecution::candidates(bool cur_can_run) {
   cands_.clear();
   // A sleeper whose deadline virtual time has passed is simply runnable.
@@ -168,7 +175,9 @@ void SimExecution::reschedule(bool cur_can_run, const Site* site) {
   if (aborting_) throw AbortRun{};
 }
 
-void SimExecution::switch_to_scheduler() { fiber_yield(); }
+void SimExecution::switch_to_scheduler() {
+  fiber_yield();
+}
 
 struct EntryArg {
   SimExecution* self;
@@ -186,7 +195,8 @@ void SimExecution::fiber_entry(void* arg) {
   const bool finisher = self->threads_[tid].kind == ThreadKind::kFinisher;
   for (const Thread& t : self->threads_) {
     if (t.state != State::kDone) continue;
-    if (t.kind == ThreadKind::kSetup || (finisher && t.kind == ThreadKind::kClient)) tsan_acquire(&t);
+    if (t.kind == ThreadKind::kSetup || (finisher && t.kind == ThreadKind::kClient))
+      tsan_acquire(&t);
   }
   self->fiber_main(tid);
 }

@@ -42,7 +42,7 @@ class SimExecution final : public Execution {
   void pop_frame() override;
   std::string stack_of(int tid) const override;
   void note(std::string text) override;
-  void progress() override { last_client_ns_ = now_; }
+  void progress() override;
   bool tracing() const override { return opts_.record_trace; }
   void report(Finding f) override;
 
