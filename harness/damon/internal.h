@@ -42,8 +42,10 @@ bool contract_commit_not_running(damon_ctx* ctx);
 bool contract_ctx_not_null(const damon_ctx* ctx, const char* api);
 
 // ---- bookkeeping of harness shadows (not scheduling points) ----
+// A control left linked after its caller returned (F1) is dead: its shadow is
+// gone with it, and touching it here would be the harness's own use after free.
 inline void mark_linked(damon_call_control* c, bool linked) {
-  c->linked.store(linked);
+  if (kernel::World::current().alive(c)) c->linked.store(linked);
 }
 
 // ---- model helpers shared across files ----

@@ -4,34 +4,59 @@
 namespace kernel {
 
 namespace {
-rt::Execution& ex() { return rt::Execution::current(); }
+rt::Execution& ex() {
+  return rt::Execution::current();
+}
 }  // namespace
 
 std::string errname(int err) {
   switch (err) {
-    case 0: return "0";
-    case -EPERM: return "-EPERM";
-    case -ENOMEM: return "-ENOMEM";
-    case -EAGAIN: return "-EAGAIN";
-    case -EBUSY: return "-EBUSY";
-    case -EINVAL: return "-EINVAL";
-    case -ECANCELED: return "-ECANCELED";
-    default: return std::to_string(err);
+    case 0:
+      return "0";
+    case -EPERM:
+      return "-EPERM";
+    case -ENOMEM:
+      return "-ENOMEM";
+    case -EAGAIN:
+      return "-EAGAIN";
+    case -EBUSY:
+      return "-EBUSY";
+    case -EINVAL:
+      return "-EINVAL";
+    case -ECANCELED:
+      return "-ECANCELED";
+    default:
+      return std::to_string(err);
   }
 }
 
-void mutex_lock_at(mutex* m, const rt::Site* site) { ex().mutex_lock(m->m, site); }
-bool mutex_trylock_at(mutex* m, const rt::Site* site) { return ex().mutex_trylock(m->m, site); }
-void mutex_unlock_at(mutex* m, const rt::Site* site) { ex().mutex_unlock(m->m, site); }
+void mutex_lock_at(mutex* m, const rt::Site* site) {
+  ex().mutex_lock(m->m, site);
+}
+bool mutex_trylock_at(mutex* m, const rt::Site* site) {
+  return ex().mutex_trylock(m->m, site);
+}
+void mutex_unlock_at(mutex* m, const rt::Site* site) {
+  ex().mutex_unlock(m->m, site);
+}
 
-void init_completion_at(completion* c, const rt::Site* site) { ex().event_init(c->e, site); }
-void reinit_completion_at(completion* c, const rt::Site* site) { ex().event_init(c->e, site); }
+void init_completion_at(completion* c, const rt::Site* site) {
+  ex().event_init(c->e, site);
+}
+void reinit_completion_at(completion* c, const rt::Site* site) {
+  ex().event_init(c->e, site);
+}
 void complete_at(completion* c, const rt::Site* site) {
+  // The owner is read before the scheduling point: the request may die there,
+  // and the check must not read its memory (a real free under ASan).
+  const Tracked* owner = c->owner;
   ex().point(site);
-  check_alive_at(c->owner, site);
+  check_alive_at(owner, site);
   ex().event_signal(c->e, nullptr);
 }
-void wait_for_completion_at(completion* c, const rt::Site* site) { ex().event_wait(c->e, site); }
+void wait_for_completion_at(completion* c, const rt::Site* site) {
+  ex().event_wait(c->e, site);
+}
 
 void check_alive_at(const Tracked* obj, const rt::Site* site) {
   if (obj) World::current().check(obj, site);
@@ -62,7 +87,9 @@ TaskResult kthread_run_at(int (*fn)(void*), void* data, std::string name, const 
   return TaskResult{t, 0};
 }
 
-task_struct* current_task() { return World::current().task_of(ex().self()); }
+task_struct* current_task() {
+  return World::current().task_of(ex().self());
+}
 
 bool kthread_should_stop_at(const rt::Site* site) {
   task_struct* t = current_task();
