@@ -74,6 +74,35 @@ void sha1_block(uint32_t h[5], const uint8_t* p) {
   h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e;
 }
 
+// Findings the stop-on filter passed over, by verdict (kHarnessBug is the last
+// one). Touched only on findings.
+constexpr int kVerdicts = static_cast<int>(rt::Verdict::kHarnessBug) + 1;
+uint64_t g_ignored[kVerdicts];
+
+void print_ignored() {
+  std::string by_verdict;
+  uint64_t total = 0;
+  for (int v = 0; v < kVerdicts; v++) {
+    if (!g_ignored[v]) continue;
+    total += g_ignored[v];
+    by_verdict +=
+        fmt::format(" {}={}", rt::verdict_name(static_cast<rt::Verdict>(v)), g_ignored[v]);
+  }
+  std::fprintf(stderr, "%s: %llu finding(s) not selected by stop-on %s, ignored:%s\n",
+               target().name.c_str(), static_cast<unsigned long long>(total),
+               target().settings.stop_on.text().c_str(), total ? by_verdict.c_str() : " none");
+}
+
+void ignore(const program::FindingFile& f) {
+  uint64_t& n = g_ignored[static_cast<int>(f.verdict)];
+  const std::string_view site = program::FindingFilter::site_of(f.finding);
+  if (n++ == 0)
+    std::fprintf(stderr, "%s: ignoring %s findings not selected by stop-on %s (first at %s)\n",
+                 target().name.c_str(), std::string(rt::verdict_name(f.verdict)).c_str(),
+                 target().settings.stop_on.text().c_str(),
+                 site.empty() ? "no site" : std::string(site).c_str());
+}
+
 }  // namespace
 
 Target& target() {
@@ -99,9 +128,11 @@ void init(const char* name, int argc, char** argv) {
     const std::string_view a = argv[i];
     if (a.starts_with("-artifact_prefix=")) t.artifact_prefix = a.substr(17);
   }
+  if (!t.settings.stop_on.empty()) std::atexit(print_ignored);
   if (!t.replay_mode)
-    std::fprintf(stderr, "%s: profile %s, interleaving feedback %s\n", name, t.profile->name.data(),
-                 t.settings.interleaving_feedback ? "on" : "off");
+    std::fprintf(stderr, "%s: profile %s, interleaving feedback %s, stop on %s\n", name,
+                 t.profile->name.data(), t.settings.interleaving_feedback ? "on" : "off",
+                 t.settings.stop_on.empty() ? "any finding" : t.settings.stop_on.text().c_str());
 }
 
 bool input_program(const uint8_t* data, size_t size, program::Program* out) {
@@ -145,8 +176,13 @@ void write_finding(const program::FindingFile& f, const uint8_t* data, size_t si
   std::fflush(stderr);
 }
 
+bool stops(const program::FindingFile& f) {
+  return target().settings.stop_on.matches(f.verdict, f.finding);
+}
+
 void on_finding(const program::FindingFile& f, const uint8_t* data, size_t size) {
   const Target& t = target();
+  if (!stops(f)) return ignore(f);
   if (!t.replay_mode) {
     write_finding(f, data, size);
     if (!f.finding.message.empty())

@@ -10,6 +10,10 @@
 //   replay: damon-harness run <path> --profile <p>
 // and aborts, so libFuzzer saves crash-<sha1> beside it. In replay mode a finding
 // is printed and counted instead, and nothing is written.
+//
+// With a stop-on filter (DWH_STOP_ON, harness/program/finding_filter.h), a finding
+// it does not select is no crash: it is counted, the first of each verdict is
+// named in one stderr line, and the totals are printed at exit.
 #pragma once
 
 #include <cstddef>
@@ -42,7 +46,10 @@ void init(const char* name, int argc, char** argv);
 // (reported and counted as bad input in replay mode).
 bool input_program(const uint8_t* data, size_t size, program::Program* out);
 
-// A protocol finding: see the contract above. Returns only in replay mode.
+// True if the stop-on filter selects the finding (always, without a filter).
+bool stops(const program::FindingFile& f);
+// A protocol finding: see the contract above. Returns only in replay mode or
+// when stops(f) is false.
 void on_finding(const program::FindingFile& f, const uint8_t* data, size_t size);
 // Writes the finding file for `data` and prints the FINDING lines; no abort.
 // Safe to call from the os runtime's watchdog thread.
@@ -57,7 +64,7 @@ std::string sha1_hex(const uint8_t* data, size_t size);
 
 struct ReplayStats {
   int inputs = 0;
-  int findings = 0;
+  int findings = 0;  // selected by the stop-on filter
   int bad = 0;
 };
 ReplayStats& replay_stats();

@@ -2,7 +2,8 @@
 // fuzz-tsan preset: ThreadSanitizer sees the model's races as they are. Timing
 // is perturbed from a hash of the input; a hang trips the runtime's watchdog,
 // whose hook writes the finding file before the process aborts, so libFuzzer
-// keeps the input.
+// keeps the input. With a stop-on filter the watchdog does not abort: the hung
+// run returns (its threads abandoned) and on_finding() decides.
 //
 // os.h comes first: harness/kernel headers define function-like macros
 // (mutex_lock, ...) that would rewrite the runtime's declarations.
@@ -28,7 +29,7 @@ struct Current {
 Current g_current;
 
 void on_hang(const rt::Finding& f, void*) {
-  if (!g_current.program) return;
+  if (!g_current.program || !fuzz::target().settings.stop_on.empty()) return;
   program::FindingFile ff;
   ff.program = *g_current.program;
   ff.verdict = f.verdict;
@@ -65,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cfg.options.perturb_seed = input_hash(data, size);
   cfg.options.perturb_rate = kPerturbRate;
   cfg.options.record_trace = false;
-  cfg.options.watchdog_abort = !t.replay_mode;
+  cfg.options.watchdog_abort = !t.replay_mode && t.settings.stop_on.empty();
   g_current = {&p, data, size};
   const program::Outcome o = program::execute(p, cfg);
   g_current = {};

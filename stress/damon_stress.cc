@@ -1,7 +1,8 @@
 // damon-stress: long random real-thread (or seeded sim) workloads against one
 // profile, the way a soak test or a kernel stress script exercises the API.
 // Exit status: 0 no finding (duration over or stopped by a signal), 1 finding
-// (with --stop-on: any finding written, stopping or not), 2 usage error.
+// (with --stop-on: any finding written, stopping or not) or sanitizer report,
+// 2 usage error.
 //
 // os.h comes first: harness/kernel headers define function-like macros
 // (mutex_lock, ...) that would rewrite its declarations.
@@ -16,14 +17,15 @@
 #include <set>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "harness/program/options.h"
 #include "stress/budget.h"
 #include "stress/options.h"
 #include "stress/progress.h"
 #include "stress/report.h"
+#include "stress/sanitizer.h"
 #include "stress/signals.h"
 #include "stress/stats.h"
 #include "stress/summary.h"
@@ -93,6 +95,9 @@ class Session {
  public:
   explicit Session(const Config& c) : c_(c) {}
   int run();
+  // True once a hung os run left threads behind: they may still run, so the
+  // process must end without running static destructors under them.
+  bool abandoned_threads() const { return abandoned_; }
 
  private:
   RunInfo next_run();
@@ -107,6 +112,7 @@ class Session {
   SessionInfo info_;
   HangContext hang_;
   uint64_t run_index_ = 0;
+  bool abandoned_ = false;
   std::set<std::string> seen_;  // finding signatures already reported
 };
 
@@ -127,6 +133,10 @@ bool Session::run_one(const RunInfo& r, const program::Program& p) {
   std::string err;
   if (!write_current(info_.current_file, p, r, &err))
     std::fprintf(stderr, "damon-stress: %s\n", err.c_str());
+  const std::string keep =
+      fmt::format("{}/sanitizer-{}-run{}.txt", c_.out_dir, c_.seed, r.run_index);
+  arm_sanitizer_keep(info_.current_file, keep);
+  const uint64_t reports_before = sanitizer_reports();
   hang_.program = &p;
   hang_.run = r;
   hang_.written.clear();
@@ -146,10 +156,13 @@ bool Session::run_one(const RunInfo& r, const program::Program& p) {
       std::_Exit(1);
     }
     o = std::move(*done);
+    if (o.verdict == rt::Verdict::kWatchdogHang) abandoned_ = true;
   } else {
     o = program::execute(p, run_config(c_, r));
   }
   stats_.end_run(o);
+  if (sanitizer_reports() != reports_before && info_.sanitizer_file.empty())
+    info_.sanitizer_file = keep;
   if (!rt::is_protocol_bug(o.verdict)) return true;
   if (c_.runtime == rt::RuntimeKind::kSim) o = traced_replay(o, c_, r);
   return !report_finding(o, r);
@@ -158,7 +171,7 @@ bool Session::run_one(const RunInfo& r, const program::Program& p) {
 bool Session::report_finding(const program::Outcome& o, const RunInfo& r) {
   const rt::Finding none;
   const rt::Finding& f = o.run.findings.empty() ? none : o.run.findings.front();
-  const bool stop = stops_session(c_, o.verdict, f.site);
+  const bool stop = c_.stop_on.matches(o.verdict, f);
   // Going on past findings (--stop-on): one file and report per signature.
   const std::string sig = fmt::format("{} {} {}", rt::verdict_name(o.verdict), f.site,
                                       f.blocked.empty() ? "" : f.blocked.front().wait_site);
@@ -188,6 +201,8 @@ bool Session::report_finding(const program::Outcome& o, const RunInfo& r) {
                static_cast<unsigned long long>(r.run_seed),
                static_cast<unsigned long long>(r.run_index), finding_report(o, 6).c_str(),
                path.c_str(), program::replay_command(path, r.profile, r.runtime).c_str());
+  if (r.runtime == rt::RuntimeKind::kOs)
+    std::fprintf(stderr, "look for it in sim: %s\n\n", sim_search_command(path, r.profile).c_str());
   if (!stop) std::fprintf(stderr, "(not a --stop-on finding: going on)\n\n");
   return stop;
 }
@@ -195,6 +210,7 @@ bool Session::report_finding(const program::Outcome& o, const RunInfo& r) {
 void Session::finish(const std::string& stopped_by) {
   progress_->stop();
   info_.stopped_by = stopped_by;
+  info_.sanitizer_reports = sanitizer_reports();
   if (c_.json) {
     std::printf("%s\n", summary_json(stats_, info_).dump(2).c_str());
   } else {
@@ -225,15 +241,15 @@ int Session::run() {
                "damon-stress: the program of the run in progress is kept in %s "
                "(a sanitizer report or crash leaves it behind)\n",
                c_.profile_name.c_str(), info_.runtime.c_str(),
-               static_cast<unsigned long long>(c_.seed), c_.workload.clients,
-               c_.workload.contexts, c_.duration_s,
-               static_cast<unsigned long long>(info_.watchdog_ms), c_.out_dir.c_str(),
-               info_.current_file.c_str());
+               static_cast<unsigned long long>(c_.seed), c_.workload.clients, c_.workload.contexts,
+               c_.duration_s, static_cast<unsigned long long>(info_.watchdog_ms),
+               c_.out_dir.c_str(), info_.current_file.c_str());
   progress_ = std::make_unique<ProgressLine>(stats_, info_.watchdog_ms);
   hang_.dir = c_.out_dir;
   hang_.progress = progress_.get();
   rt::set_hang_hook(on_hang, &hang_);
   install_stop_handlers();
+  install_sanitizer_hooks();
 
   const uint64_t deadline_ns = static_cast<uint64_t>(c_.duration_s * 1e9);
   while (stats_.now_ns() < deadline_ns && !stop_requested()) {
@@ -246,7 +262,7 @@ int Session::run() {
     }
   }
   finish(stop_requested() ? (stop_signal() == SIGINT ? "SIGINT" : "SIGTERM") : "duration");
-  return info_.findings ? 1 : 0;
+  return info_.findings || info_.sanitizer_reports ? 1 : 0;
 }
 
 }  // namespace
@@ -256,11 +272,21 @@ int main(int argc, char** argv) {
   stress::Config c;
   CLI::App app{"damon-stress: random real-thread stress workloads against a DAMON profile"};
   stress::add_options(app, &c);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // --help is not an error
+  }
   std::string err;
   if (!stress::finish_config(&c, &err)) {
     std::fprintf(stderr, "damon-stress: error: %s\n", err.c_str());
     return 2;
   }
-  return stress::Session(c).run();
+  stress::Session session(c);
+  const int rc = session.run();
+  if (session.abandoned_threads()) {
+    std::fflush(nullptr);
+    std::_Exit(rc);
+  }
+  return rc;
 }

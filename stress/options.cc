@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <random>
 
 #include <fmt/format.h>
@@ -17,8 +18,7 @@ uint64_t Config::effective_run_budget_ms() const {
 }
 
 void add_options(CLI::App& app, Config* c) {
-  app.add_option("--profile", c->profile_name, "kernel profile to stress")
-      ->capture_default_str();
+  app.add_option("--profile", c->profile_name, "kernel profile to stress")->capture_default_str();
   app.add_option("--runtime", c->runtime_name,
                  "os: real threads, watchdog for hangs; sim: seeded random/PCT runs")
       ->check(CLI::IsMember({"os", "sim"}))
@@ -29,8 +29,7 @@ void add_options(CLI::App& app, Config* c) {
   app.add_option("--contexts", c->workload.contexts, "DAMON contexts")
       ->check(CLI::Range(1, program::kMaxCtxs))
       ->capture_default_str();
-  app.add_option("--duration", c->duration, "how long to run: 30s, 10m, 1h")
-      ->capture_default_str();
+  app.add_option("--duration", c->duration, "how long to run: 30s, 10m, 1h")->capture_default_str();
   app.add_option("--seed", c->seed_opt, "session seed (default: from the clock; always printed)");
   app.add_option("--ops", c->mix_text, "operation mix weights, KIND=WEIGHT,...")
       ->capture_default_str();
@@ -47,10 +46,10 @@ void add_options(CLI::App& app, Config* c) {
       ->capture_default_str();
   app.add_flag("--start-before-use", c->workload.start_before_use,
                "every profile: a client calls or walks only a ctx it has started before");
-  app.add_option("--stop-on", c->stop_on,
-                 "stop only on these findings, VERDICT[@FUNC],... (e.g. "
-                 "lost-request@damos_walk,watchdog-hang@damos_walk); other findings are "
-                 "written and counted");
+  app.add_option("--stop-on", c->stop_on_text,
+                 "stop only on these findings, VERDICT[@FUNC],... (FUNC: the function of the "
+                 "finding's site, e.g. lost-request@damos_walk,watchdog-hang@damos_walk); other "
+                 "findings are written once per signature and counted [env: DWH_STOP_ON]");
   app.add_flag("--json", c->json, "print the final summary as JSON on stdout");
   app.add_option("--out", c->out_dir, "folder for finding files and current.txt")
       ->capture_default_str();
@@ -62,28 +61,17 @@ bool parse_duration(std::string_view text, double* seconds) {
   if (ec != std::errc() || v < 0) return false;
   const std::string_view unit(end, text.data() + text.size() - end);
   double scale = 0;
-  if (unit.empty() || unit == "s") scale = 1;
-  else if (unit == "ms") scale = 1e-3;
-  else if (unit == "m" || unit == "min") scale = 60;
-  else if (unit == "h") scale = 3600;
+  if (unit.empty() || unit == "s")
+    scale = 1;
+  else if (unit == "ms")
+    scale = 1e-3;
+  else if (unit == "m" || unit == "min")
+    scale = 60;
+  else if (unit == "h")
+    scale = 3600;
   if (scale == 0) return false;
   *seconds = v * scale;
   return true;
-}
-
-bool stops_session(const Config& c, rt::Verdict v, std::string_view site) {
-  if (c.stop_on.empty()) return true;
-  std::string_view specs = c.stop_on;
-  while (!specs.empty()) {
-    const size_t comma = specs.find(',');
-    const std::string_view spec = specs.substr(0, comma);
-    specs = comma == std::string_view::npos ? std::string_view() : specs.substr(comma + 1);
-    const size_t at = spec.find('@');
-    const std::string_view func = at == std::string_view::npos ? "" : spec.substr(at + 1);
-    if (rt::verdict_name(v) == spec.substr(0, at) && site.substr(0, func.size()) == func)
-      return true;
-  }
-  return false;
 }
 
 bool finish_config(Config* c, std::string* err) {
@@ -104,20 +92,18 @@ bool finish_config(Config* c, std::string* err) {
     return false;
   }
   c->workload.profile = c->profile;
-  for (std::string_view specs = c->stop_on; !specs.empty();) {
-    const size_t comma = specs.find(',');
-    const std::string_view spec = specs.substr(0, comma);
-    specs = comma == std::string_view::npos ? std::string_view() : specs.substr(comma + 1);
-    rt::Verdict v;
-    if (!rt::parse_verdict(spec.substr(0, spec.find('@')), &v)) {
-      *err = fmt::format("--stop-on: unknown verdict in '{}'", spec);
-      return false;
-    }
+  const char* env_stop_on = std::getenv("DWH_STOP_ON");
+  const std::string stop_on = c->stop_on_text ? *c->stop_on_text : env_stop_on ? env_stop_on : "";
+  std::string why;
+  if (!program::FindingFilter::parse(stop_on, &c->stop_on, &why)) {
+    *err = fmt::format("{}: {}", c->stop_on_text ? "--stop-on" : "DWH_STOP_ON", why);
+    return false;
   }
-  c->seed = c->seed_opt ? *c->seed_opt
-                        : std::random_device{}() ^
-                              static_cast<uint64_t>(
-                                  std::chrono::steady_clock::now().time_since_epoch().count());
+  c->seed =
+      c->seed_opt
+          ? *c->seed_opt
+          : std::random_device{}() ^
+                static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   return true;
 }
 

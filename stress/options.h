@@ -9,8 +9,9 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/damon/profile.h"
-#include "harness/runtime/verdict.h"
+#include "harness/program/finding_filter.h"
 #include "harness/runtime/execution.h"
+#include "harness/runtime/verdict.h"
 #include "stress/workload.h"
 
 namespace stress {
@@ -21,10 +22,10 @@ struct Config {
   std::string duration = "60s";
   std::string mix_text{kDefaultMix};
   std::optional<uint64_t> seed_opt;
-  uint64_t watchdog_ms = 0;  // 0: the runtime's default
+  uint64_t watchdog_ms = 0;    // 0: the runtime's default
   uint64_t run_budget_ms = 0;  // os: 0 = 3 x the watchdog timeout
   unsigned perturb_rate = 16;
-  std::string stop_on;  // "" = stop on any finding; else "verdict[@func],..."
+  std::optional<std::string> stop_on_text;  // --stop-on; unset: DWH_STOP_ON, else ""
   bool json = false;
   std::string out_dir = "stress-out";
   // Filled by finish_config().
@@ -33,6 +34,7 @@ struct Config {
   double duration_s = 0;
   uint64_t seed = 0;
   WorkloadConfig workload;
+  program::FindingFilter stop_on;  // empty: any finding stops the session
   uint64_t effective_watchdog_ms() const;
   uint64_t effective_run_budget_ms() const;
 };
@@ -42,9 +44,5 @@ void add_options(CLI::App& app, Config* c);
 bool finish_config(Config* c, std::string* err);
 // "10s", "5m", "1h", "250ms", "1.5m"; a bare number is seconds.
 bool parse_duration(std::string_view text, double* seconds);
-// True if a finding stops the session: any, without --stop-on; else one whose
-// verdict is named and whose site (where the waiter waits, or where it was
-// detected) starts with the function given after '@'.
-bool stops_session(const Config& c, rt::Verdict v, std::string_view site);
 
 }  // namespace stress

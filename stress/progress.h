@@ -13,8 +13,12 @@
 
 namespace stress {
 
-// "[  12s] runs 340 (28/s) ops 5.1k (425/s) | 0:1200 EBUSY:30 ... | wait 35ms
-//  max 120ms | watchdog 10000ms margin 9880ms"
+// "[  12s] runs 340 (28/s) ops 5100 (425/s) | 0:1200 EBUSY:30 ... | wait 3ms
+//  longest 35ms | watchdog 10000ms margin 9965ms | rss 14MiB". With a watchdog
+// (os), the waits are the watchdog's own measurements (the longest wait in
+// progress, the longest that ended) and the margin is the timeout minus the
+// larger; without (sim, watchdog_ms 0), the age of the run in progress and of
+// the longest run.
 std::string progress_text(const Stats& s, uint64_t watchdog_ms);
 
 class ProgressLine {

@@ -87,10 +87,19 @@ program::FindingFile make_finding(const program::Program& replay, rt::Verdict v,
   return f;
 }
 
+std::string sim_search_command(const std::string& path, const std::string& profile) {
+  return fmt::format(
+      "damon-harness run {} --profile {} --runtime sim --strategy random --runs 2000", path,
+      profile);
+}
+
 std::string write_finding_file(const std::string& dir, const program::FindingFile& f,
                                std::string* err) {
   const std::string path = dir + "/" + program::finding_file_name(f);
-  return program::write_finding(f, path, err) ? path : std::string();
+  if (f.runtime != rt::RuntimeKind::kOs) return program::write_finding(f, path, err) ? path : "";
+  program::FindingFile with_search = f;
+  with_search.finding.detail += "look for it in sim: " + sim_search_command(path, f.profile) + "\n";
+  return program::write_finding(with_search, path, err) ? path : std::string();
 }
 
 std::string finding_report(const program::Outcome& o, int last_ops_per_client) {

@@ -28,7 +28,12 @@ std::string rerun_command(const std::string& path, const RunInfo& r);
 bool write_current(const std::string& path, const program::Program& p, const RunInfo& r,
                    std::string* err);
 
+// For an os finding: the command that looks for it in sim. The os run's
+// schedule is not recorded, so it tries many random schedules of the program.
+std::string sim_search_command(const std::string& path, const std::string& profile);
+
 // Writes the finding file into `dir`; returns its path ("" and *err on failure).
+// An os finding's file also names sim_search_command() in its detail.
 std::string write_finding_file(const std::string& dir, const program::FindingFile& f,
                                std::string* err);
 program::FindingFile make_finding(const program::Program& replay, rt::Verdict v,

@@ -1,7 +1,16 @@
-#include "stress/stats.h"
+// os.h first: the kernel headers that stats.h pulls in define function-like
+// macros (mutex_lock, ...) that would rewrite its declarations.
+#include "harness/runtime/os.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
 #include <string_view>
+
+#include "harness/runtime/site.h"
+#include "stress/stats.h"
 
 namespace stress {
 namespace {
@@ -29,6 +38,30 @@ CallBucket bucket_of(int ret) {
     case -ECANCELED: return kRetEcanceled;
     default: return kRetOther;
   }
+}
+
+WaitView wait_view() {
+  const rt::WatchdogGauge& g = rt::watchdog_gauge();
+  WaitView v;
+  v.current_ns = g.current_wait_ns.load(std::memory_order_relaxed);
+  v.longest_ns = g.longest_wait_ns.load(std::memory_order_relaxed);
+  if (const rt::Site* site = g.longest_wait_site.load(std::memory_order_relaxed))
+    v.longest_site = rt::site_text(site);
+  v.longest_poll_gap_ns = g.longest_poll_gap_ns.load(std::memory_order_relaxed);
+  return v;
+}
+
+uint64_t resident_kib() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  if (!(statm >> size >> resident)) return 0;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) / 1024;
+}
+
+uint64_t peak_resident_kib() {
+  struct rusage ru = {};
+  if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+  return static_cast<uint64_t>(ru.ru_maxrss);  // KiB on Linux
 }
 
 uint64_t Stats::now_ns() const {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 #include "harness/program/executor.h"
 #include "harness/runtime/verdict.h"
@@ -18,6 +19,11 @@ inline constexpr const char* kBucketNames[kNumBuckets] = {"0", "EBUSY", "EINVAL"
                                                           "other"};
 inline constexpr int kNumVerdicts = static_cast<int>(rt::Verdict::kHarnessBug) + 1;
 
+// Resident memory of this process now (/proc/self/statm) and at its peak
+// (getrusage), in KiB; 0 if unknown.
+uint64_t resident_kib();
+uint64_t peak_resident_kib();
+
 struct Stats {
   std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
   std::atomic<uint64_t> runs{0};
@@ -27,6 +33,7 @@ struct Stats {
   std::atomic<uint64_t> run_start_ns{0};  // since t0; 0 while between runs
   std::atomic<uint64_t> max_run_ns{0};    // longest run so far (wall clock)
   std::atomic<uint64_t> total_run_ns{0};
+  const uint64_t start_rss_kib = resident_kib();
 
   uint64_t now_ns() const;
   // The current run's age: an upper bound of every wait inside it.
@@ -37,5 +44,14 @@ struct Stats {
 };
 
 CallBucket bucket_of(int ret);
+
+// The os watchdog's measurements (harness/runtime's WatchdogGauge): zero in sim.
+struct WaitView {
+  uint64_t current_ns = 0;           // the longest wait in progress at its last poll
+  uint64_t longest_ns = 0;           // the longest wait that ended, hangs excluded
+  std::string longest_site;          // where that wait was
+  uint64_t longest_poll_gap_ns = 0;  // the watchdog's own longest stall between polls
+};
+WaitView wait_view();
 
 }  // namespace stress

@@ -1,5 +1,7 @@
 #include "stress/summary.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace stress {
@@ -33,7 +35,20 @@ nlohmann::json summary_json(const Stats& s, const SessionInfo& info) {
   }
   j["max_run_ms"] = ms(s.max_run_ns.load());
   j["mean_run_ms"] = runs ? ms(s.total_run_ns.load()) / runs : 0;
-  if (info.watchdog_ms) j["watchdog_ms"] = info.watchdog_ms;
+  if (info.watchdog_ms) {
+    const WaitView w = wait_view();
+    j["watchdog_ms"] = info.watchdog_ms;
+    j["max_wait_ms"] = ms(w.longest_ns);
+    j["max_wait_site"] = w.longest_site;
+    j["max_poll_gap_ms"] = ms(w.longest_poll_gap_ns);
+    j["watchdog_margin_ms"] = static_cast<double>(info.watchdog_ms) - ms(w.longest_ns);
+  }
+  j["rss_start_kib"] = s.start_rss_kib;
+  const uint64_t end_rss = resident_kib();
+  j["rss_end_kib"] = end_rss;
+  j["rss_peak_kib"] = std::max(end_rss, peak_resident_kib());  // ru_maxrss lags a little
+  j["sanitizer_reports"] = info.sanitizer_reports;
+  if (!info.sanitizer_file.empty()) j["sanitizer_file"] = info.sanitizer_file;
   j["findings"] = info.findings;
   j["finding"] = nullptr;
   if (!info.finding_verdict.empty()) {
@@ -58,11 +73,23 @@ std::string summary_text(const Stats& s, const SessionInfo& info) {
   out += "\n  verdicts:";
   if (j.contains("verdicts"))
     for (const auto& [name, n] : j["verdicts"].items()) out += fmt::format(" {}={}", name, n.get<uint64_t>());
-  out += fmt::format("\n  longest run (bounds every wait): {:.1f} ms, mean run {:.2f} ms\n",
+  out += fmt::format("\n  longest run {:.1f} ms, mean run {:.2f} ms\n",
                      j["max_run_ms"].get<double>(), j["mean_run_ms"].get<double>());
-  if (info.watchdog_ms)
-    out += fmt::format("  watchdog {} ms, margin {:.0f} ms\n", info.watchdog_ms,
-                       static_cast<double>(info.watchdog_ms) - j["max_run_ms"].get<double>());
+  if (info.watchdog_ms) {
+    out += fmt::format(
+        "  longest wait {:.1f} ms at {}, watchdog {} ms, margin {:.0f} ms; longest "
+        "watchdog poll gap {:.1f} ms\n",
+        j["max_wait_ms"].get<double>(),
+        j["max_wait_site"].get<std::string>().empty() ? "-" : j["max_wait_site"].get<std::string>(),
+        info.watchdog_ms, j["watchdog_margin_ms"].get<double>(),
+        j["max_poll_gap_ms"].get<double>());
+  }
+  out += fmt::format("  resident memory: {} KiB at start, {} KiB at end, peak {} KiB\n",
+                     s.start_rss_kib, j["rss_end_kib"].get<uint64_t>(),
+                     j["rss_peak_kib"].get<uint64_t>());
+  if (info.sanitizer_reports)
+    out += fmt::format("  {} sanitizer report(s); the first run's program is kept in {}\n",
+                       info.sanitizer_reports, info.sanitizer_file);
   if (info.finding_verdict.empty()) {
     out += "  no finding\n";
   } else {

@@ -1,5 +1,7 @@
 // The end-of-session summary: text for people, JSON (--json) for scripts. The
-// benchmark scripts read "max_run_ms", "finding.verdict" and "finding.file".
+// benchmark scripts read "ops_per_s", "max_wait_ms", "max_poll_gap_ms",
+// "watchdog_ms", "rss_start_kib", "rss_end_kib", "finding.verdict" and
+// "finding.file" (docs/stress.md describes every field).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +29,8 @@ struct SessionInfo {
   std::string finding_message;
   std::string finding_file;
   std::string current_file;  // the program of the run in progress
+  uint64_t sanitizer_reports = 0;
+  std::string sanitizer_file;  // the program kept at the first sanitizer report
 };
 
 nlohmann::json summary_json(const Stats& s, const SessionInfo& info);

@@ -35,27 +35,35 @@ program::Program random_program(uint64_t seed) {
 // What each profile is known to show, each a documented behaviour of that
 // kernel version with its own focused test; F-numbers are docs/findings.md.
 const std::map<std::string, std::set<Verdict>>& known() {
+  // F5 is a hang: a deadlock, or a livelock when another context's kdamond,
+  // restarted after the teardown's last stop, keeps the run going. F9: damon_call()
+  // reads a dealloc_on_cancel control the exiting kdamond has freed (6.17 on).
   static const std::map<std::string, std::set<Verdict>> k = {
       // F1: W1/C1 leave a dead stack request installed; F2: walk_completed is
       // never reset.
       {"v6.14", {Verdict::kUseAfterFree, Verdict::kReturnContract}},
       // F1 (C2 leaves a stack control linked; sysfs frees a linked control);
-      // F3: swapped list_add_tail drops queued requests (lost, leaked).
+      // F3: swapped list_add_tail drops queued requests (lost, leaked); F9.
       {"v6.17", {Verdict::kUseAfterFree, Verdict::kLostWakeup, Verdict::kLeak}},
       // F1 (W1 until d210fdcac9c0); F4: stale walk_completed after a cancel;
-      // F5: damon_call() vs kdamond_fn() exit race (hang, leaked repeat control).
+      // F5: damon_call() vs kdamond_fn() exit race (hang, leaked repeat control); F9.
       {"v6.19",
-       {Verdict::kUseAfterFree, Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLeak}},
-      // F4, F5, and F6 (the review thread's scenario, lost request).
+       {Verdict::kUseAfterFree, Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLivelock,
+        Verdict::kLeak}},
+      // F4, F5, F9, and F6 (the review thread's scenario, lost request).
       {"v7.0-rc",
-       {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLeak, Verdict::kLostWakeup}},
+       {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLivelock, Verdict::kLeak,
+        Verdict::kLostWakeup, Verdict::kUseAfterFree}},
       {"pause-rfc",
-       {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLeak, Verdict::kLostWakeup}},
-      // F4, F5 (the fix is to damos_walk_cancel only).
-      {"pause-rfc-fix", {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLeak}},
-      // F4.
-      {"v7.0", {Verdict::kReturnContract}},
-      {"mm-new", {Verdict::kReturnContract}},
+       {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLivelock, Verdict::kLeak,
+        Verdict::kLostWakeup, Verdict::kUseAfterFree}},
+      // F4, F5 (the fix is to damos_walk_cancel only), F9.
+      {"pause-rfc-fix",
+       {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLivelock, Verdict::kLeak,
+        Verdict::kUseAfterFree}},
+      // F4, F9.
+      {"v7.0", {Verdict::kReturnContract, Verdict::kUseAfterFree}},
+      {"mm-new", {Verdict::kReturnContract, Verdict::kUseAfterFree}},
   };
   return k;
 }

@@ -1,7 +1,9 @@
 // damon-harness run FILE: execute one program, report what it found, check that a
 // sim finding replays with the same verdict and trace hash (relacy's habit), and
-// optionally write the finding file.
+// optionally write the finding file. With --stop-on, runs that end in a finding
+// the filter does not select are counted and the search goes on.
 #include <filesystem>
+#include <map>
 #include <optional>
 
 #include <fmt/format.h>
@@ -25,8 +27,10 @@ struct RunArgs {
 
 struct Report {
   program::Outcome outcome;
+  bool found = false;  // outcome is a finding the stop-on filter selects
   uint64_t run_seed = 0;
   uint64_t runs_done = 0;
+  std::map<std::string, uint64_t> ignored;  // findings passed over, by verdict
   // Set when a sim finding was replayed: did it give the same verdict and hash?
   std::optional<program::Outcome> replay;
   bool diverged = false;
@@ -46,6 +50,10 @@ program::RunConfig config_for(const program::Settings& s, const damon::Profile* 
   cfg.options.record_trace = trace;
   cfg.options.watchdog_abort = false;  // a CLI run reports a hang instead of dying
   return cfg;
+}
+
+bool selected(const program::Settings& s, const program::Outcome& o) {
+  return s.stop_on.matches(o.verdict, o.run.findings.empty() ? rt::Finding{} : o.run.findings[0]);
 }
 
 // The recorded schedule, run again with tracing on.
@@ -89,7 +97,22 @@ bool write_finding_file(const RunArgs& a, const program::Settings& s, Report* r)
 }
 
 rt::Verdict reported_verdict(const Report& r) {
+  if (!r.found) return rt::Verdict::kOk;
   return r.diverged ? rt::Verdict::kHarnessBug : r.outcome.verdict;
+}
+
+uint64_t ignored_total(const Report& r) {
+  uint64_t n = 0;
+  for (const auto& [verdict, count] : r.ignored) n += count;
+  return n;
+}
+
+// "3 finding(s) not selected by --stop-on X, ignored: deadlock=2 livelock=1"
+std::string ignored_line(const program::Settings& s, const Report& r) {
+  std::string line = fmt::format(
+      "{} finding(s) not selected by --stop-on {}, ignored:", ignored_total(r), s.stop_on.text());
+  for (const auto& [verdict, count] : r.ignored) line += fmt::format(" {}={}", verdict, count);
+  return r.ignored.empty() ? line + " none" : line;
 }
 
 void print_results(const std::vector<program::OpResult>& results) {
@@ -105,7 +128,7 @@ void print_results(const std::vector<program::OpResult>& results) {
 void print_text(const RunArgs& a, const program::Settings& s, const Report& r) {
   const program::Outcome& o = r.outcome;
   const rt::Verdict v = reported_verdict(r);
-  if (o.run.findings.empty() && !r.diverged)
+  if (!r.found || (o.run.findings.empty() && !r.diverged))
     fmt::print("{}: no finding in {} run(s)\n", rt::verdict_name(v), r.runs_done);
   else
     fmt::print("{}: {}\n", rt::verdict_name(v),
@@ -113,7 +136,8 @@ void print_text(const RunArgs& a, const program::Settings& s, const Report& r) {
   fmt::print("file: {}\n{} run {}/{} (seed {}), {} steps, {:.3f} s virtual\n", a.file,
              program::describe_settings(s), r.runs_done, effective_runs(s), r.run_seed, o.run.steps,
              o.run.virtual_ns / 1e9);
-  if (!o.run.findings.empty()) {
+  if (!s.stop_on.empty()) fmt::print("{}\n", ignored_line(s, r));
+  if (r.found && !o.run.findings.empty()) {
     const rt::Finding& f = o.run.findings[0];
     if (!f.site.empty()) fmt::print("site: {} (tid {}, step {})\n", f.site, f.tid, f.step);
     if (!f.detail.empty())
@@ -166,7 +190,12 @@ void print_json(const RunArgs& a, const program::Settings& s, const Report& r) {
                       {"schedule", rt::format_schedule(o.run.schedule)},
                       {"replay_program", program::print_program(o.replay)}};
   j["findings"] = nlohmann::json::array();
-  for (const rt::Finding& f : o.run.findings) j["findings"].push_back(finding_json(f));
+  if (r.found)
+    for (const rt::Finding& f : o.run.findings) j["findings"].push_back(finding_json(f));
+  if (!s.stop_on.empty()) {
+    j["stop_on"] = s.stop_on.text();
+    j["ignored_findings"] = r.ignored;
+  }
   j["results"] = nlohmann::json::array();
   for (const program::OpResult& x : o.results)
     j["results"].push_back({{"client", x.client},
@@ -195,13 +224,17 @@ int run_main(const RunArgs& a, const RunOptions& opts) {
 
   Report r;
   const uint64_t runs = effective_runs(s);
-  for (uint64_t i = 0; i < runs; i++) {
+  for (uint64_t i = 0; i < runs && !r.found; i++) {
     r.outcome = program::execute(p, config_for(s, profile, i, a.trace));
     r.run_seed = s.seed + i;
     r.runs_done = i + 1;
-    if (r.outcome.verdict != rt::Verdict::kOk) break;
+    if (r.outcome.verdict == rt::Verdict::kOk) continue;
+    if (selected(s, r.outcome))
+      r.found = true;
+    else
+      r.ignored[std::string(rt::verdict_name(r.outcome.verdict))]++;
   }
-  const bool found = r.outcome.verdict != rt::Verdict::kOk;
+  const bool found = r.found;
   if (found && s.runtime == rt::RuntimeKind::kSim) check_replay(s, profile, &r);
   if (found && !a.out_dir.empty() && !write_finding_file(a, s, &r)) return kExitBadInput;
   r.replay_cmd = replay_command_for(a, s, r);
@@ -217,16 +250,17 @@ CommandMain setup_run(CLI::App& app) {
   app.add_option("FILE", a->file, "program: text format or fuzzer bytes (auto-detected)")
       ->required();
   auto opts = std::make_shared<RunOptions>(
-      app,
-      std::initializer_list<const char*>{"profile", "runtime", "seed", "runs", "strategy",
-                                         "pct-depth", "max-steps", "watchdog-ms", "time-scale"});
+      app, std::initializer_list<const char*>{"profile", "runtime", "seed", "runs", "strategy",
+                                              "pct-depth", "max-steps", "watchdog-ms", "time-scale",
+                                              "stop-on"});
   app.add_flag("--trace", a->trace,
                "print the trace: one line per scheduling point (tid thread func:label) and notes");
   app.add_flag("--json", a->json, "print the outcome as JSON instead of text");
   app.add_option("--out", a->out_dir, "write a finding file (program + replay command) to DIR")
       ->type_name("DIR");
   app.footer(
-      "Runs stop at the first finding. A sim finding is replayed from its recorded schedule and "
+      "Runs stop at the first finding (with --stop-on: the first it selects; the others are "
+      "counted). A sim finding is replayed from its recorded schedule and "
       "must give the same verdict and trace hash; a mismatch is reported as harness-bug.\n"
       "Exit codes: 0 no finding, 1 finding, 2 bad input.");
   return [a, opts] { return run_main(*a, *opts); };

@@ -21,6 +21,15 @@ bool call_checks_running(const Profile& p) {
 bool is_repeat(const Profile& p, const damon_call_control* control) {
   return p.has_repeat && control->repeat;
 }
+// damon_call() reads control->repeat again after queueing it, unlocked. By then
+// an exiting kdamond may have canceled and freed a dealloc_on_cancel control
+// (docs/findings.md F9), so the model checks the control is alive first; no
+// scheduling point is added, so recorded schedules keep their meaning.
+bool is_repeat_after_queueing(const Profile& p, const damon_call_control* control) {
+  if (!p.has_repeat) return false;
+  kernel::check_alive_at(control, RT_SITE("read repeat"));
+  return control->repeat;
+}
 
 // The register step of damon_call(): 0 when queued, -EBUSY when the 6.14 slot is
 // taken, -ECANCELED when the ctx's calls are obsolete (C5, C6).
@@ -106,9 +115,9 @@ void kdamond_call_one_by_one(damon_ctx* ctx, bool cancel) {
     damon_call_control_run(control, cancel);
     mutex_lock(&ctx->call_controls_lock);
     ctx->call_controls.del(control, RT_SITE("unset request"));
-    mark_linked(control, false);
     mutex_unlock(&ctx->call_controls_lock);
     if (!READ(control, repeat, "read repeat")) {
+      mark_linked(control, false);
       complete(&control->completion);
     } else if (control->canceled && control->dealloc_on_cancel) {
       request_put(control, RT_SITE("call done"));
@@ -144,17 +153,19 @@ void kdamond_call_local_list(damon_ctx* ctx, bool cancel) {
   for (damon_call_control* control : todo) {
     request_get(control);
     const bool repeat = READ(control, repeat, "read repeat");
-    if (!repeat || cancel) {
-      controls.del(control, RT_SITE("unlink request"));
-      mark_linked(control, false);
-    }
+    const bool unlink = !repeat || cancel;
+    if (unlink) controls.del(control, RT_SITE("unlink request"));
     damon_call_control_run(control, cancel);
     if (!repeat) {
+      mark_linked(control, false);
       complete(&control->completion);
       request_put(control, RT_SITE("call done"));
     } else {
       request_put(control, RT_SITE("call done"));
-      if (control->canceled && control->dealloc_on_cancel) kfree(control);
+      if (control->canceled && control->dealloc_on_cancel)
+        kfree(control);
+      else if (unlink)
+        mark_linked(control, false);
     }
     if (!cancel && p.maybe_corrupted && READ(ctx, maybe_corrupted, "check maybe_corrupted")) break;
   }
@@ -190,7 +201,7 @@ int damon_call(damon_ctx* ctx, damon_call_control* control) {
   if (err) return err;
   if (call_checks_running(p) && !damon_is_running(ctx))
     return p.call == C::kC4 ? damon_call_handle_inactive_ctx(ctx, control) : -EINVAL;
-  if (is_repeat(p, control)) return 0;
+  if (is_repeat_after_queueing(p, control)) return 0;
   wait_for_completion(&control->completion);
   if (READ(control, canceled, "read canceled"))
     return p.call == C::kC6 ? damon_call_wait_stopped(ctx) : -ECANCELED;

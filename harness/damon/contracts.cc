@@ -53,12 +53,14 @@ bool contract_walk_ctx_started(damon_ctx* ctx) {
 
 // Every profile with a list of controls: list_add_tail() of a control whose
 // list_head is still linked corrupts the list (CONFIG_DEBUG_LIST reports it). A
-// repeat control may be resubmitted only once kdamond has unlinked it, which for
-// a canceled one is when damon_call() returned -ECANCELED or the ctx stopped.
+// repeat control may be resubmitted only once kdamond is done with it: unlinked,
+// and its cancel written (the kdamond writes `canceled` after list_del()), which
+// the caller learns when damon_call() returned -ECANCELED or the ctx stopped.
 bool contract_call_control_unlinked(damon_call_control* control) {
   if (!control->linked.load()) return true;
   report_violation("damon_call",
-                   "damon_call() with a control that is still linked on a call_controls list");
+                   "damon_call() with a control that is still linked on a call_controls list or "
+                   "still being served by the kdamond");
   return false;
 }
 

@@ -42,6 +42,10 @@ bool contract_commit_not_running(damon_ctx* ctx);
 bool contract_ctx_not_null(const damon_ctx* ctx, const char* api);
 
 // ---- bookkeeping of harness shadows (not scheduling points) ----
+// The shadow says the kdamond may still touch the control: it is set when the
+// control is queued and cleared only after the kdamond's last access to it, so
+// that queueing it again before then is a caller-contract violation (the
+// modules reuse their static repeat control only after the ctx stopped).
 // A control left linked after its caller returned (F1) is dead: its shadow is
 // gone with it, and touching it here would be the harness's own use after free.
 inline void mark_linked(damon_call_control* c, bool linked) {

@@ -58,6 +58,16 @@ void teardown_body(RunState& st, int nr_clients) {
   final_checks(st);
 }
 
+// For the os watchdog's hang reports; read-only (see Execution::describe_state).
+std::string describe_contexts(kernel::World& w, const RunState& st) {
+  std::string out = "    " + damon::damon_describe_core(w, st.core) + "\n";
+  for (int i = 0; i < kMaxCtxs; i++) {
+    if (const damon::damon_ctx* ctx = st.slots[i].ctx.load(std::memory_order_relaxed))
+      out += "    ctx" + std::to_string(i) + ": " + damon::damon_describe_ctx(w, ctx) + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 Outcome execute(const Program& p, const RunConfig& cfg) {
@@ -89,6 +99,8 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
   }
   e->spawn("teardown", rt::ThreadKind::kFinisher, [s, nr_clients] { teardown_body(*s, nr_clients); });
   e->spawn("setup", rt::ThreadKind::kSetup, [s] { setup_contexts(*s); });
+  kernel::World* w = world.get();
+  e->describe_state = [s, w] { return describe_contexts(*w, *s); };
 
   out.run = e->run();
   out.verdict = out.run.verdict;

@@ -102,7 +102,11 @@ bool set_feedback(Settings* s, std::string_view v, std::string* err) {
   return parse_bool(v, &s->interleaving_feedback, err);
 }
 
-const std::array<OptionSpec, 10> kOptions = {{
+bool set_stop_on(Settings* s, std::string_view v, std::string* err) {
+  return FindingFilter::parse(v, &s->stop_on, err);
+}
+
+const std::array<OptionSpec, 11> kOptions = {{
     {"profile", "pause-rfc", "DAMON_PROFILE",
      "kernel profile to model (`damon-harness profiles` lists them)", set_profile},
     {"runtime", "sim", "",
@@ -128,6 +132,11 @@ const std::array<OptionSpec, 10> kOptions = {{
      "fuzz targets: also reward new pairs of consecutive scheduling points on different "
      "threads (libFuzzer extra counters)",
      set_feedback},
+    {"stop-on", "", "DWH_STOP_ON",
+     "stop only on these findings, VERDICT[@FUNC],... (FUNC: the function of the finding's "
+     "site, e.g. lost-request@damos_walk); other findings are counted and the search goes on "
+     "(empty: every finding stops)",
+     set_stop_on},
 }};
 
 }  // namespace
@@ -167,8 +176,10 @@ bool settings_from_env(Settings* s, std::string* err) {
 }
 
 std::string option_help(const OptionSpec& o) {
-  if (o.env.empty()) return fmt::format("{} [default: {}]", o.help, o.default_value);
-  return fmt::format("{} [default: {}, env: {}]", o.help, o.default_value, o.env);
+  std::string tail;
+  if (!o.default_value.empty()) tail = fmt::format("default: {}", o.default_value);
+  if (!o.env.empty()) tail += fmt::format("{}env: {}", tail.empty() ? "" : ", ", o.env);
+  return tail.empty() ? std::string(o.help) : fmt::format("{} [{}]", o.help, tail);
 }
 
 std::string_view runtime_name(rt::RuntimeKind k) {
@@ -211,6 +222,7 @@ std::string describe_settings(const Settings& s) {
   std::string out = fmt::format("profile={} runtime={} strategy={} seed={}", s.profile,
                                 runtime_name(s.runtime), strategy_name(s.strategy), s.seed);
   if (s.strategy == StrategyKind::kPct) out += fmt::format(" pct-depth={}", s.pct_depth);
+  if (!s.stop_on.empty()) out += fmt::format(" stop-on={}", s.stop_on.text());
   return out;
 }
 

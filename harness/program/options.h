@@ -13,6 +13,7 @@
 
 #include "harness/damon/profile.h"
 #include "harness/program/executor.h"
+#include "harness/program/finding_filter.h"
 
 namespace program {
 
@@ -27,6 +28,7 @@ struct Settings {
   uint64_t watchdog_ms = 0;  // 0: the runtime's default (rt::default_watchdog_ms())
   double time_scale = rt::Options{}.time_scale;
   bool interleaving_feedback = true;  // fuzz targets only
+  FindingFilter stop_on;              // empty: every finding stops the search
 };
 
 struct OptionSpec {
@@ -45,7 +47,8 @@ bool set_option(Settings* s, std::string_view name, std::string_view value, std:
 // Defaults, then the environment variable of every option that has one and is set.
 // Errors read "ENV=VALUE: MESSAGE".
 bool settings_from_env(Settings* s, std::string* err);
-// "--profile: ... [default: pause-rfc, env: DAMON_PROFILE]" style help suffix.
+// "--profile: ... [default: pause-rfc, env: DAMON_PROFILE]" style help suffix (an
+// empty default is left out).
 std::string option_help(const OptionSpec& o);
 
 std::string_view runtime_name(rt::RuntimeKind k);

@@ -196,6 +196,10 @@ class Execution {
 
   // Slot for the layer above (the kernel layer keeps its World here).
   void* user = nullptr;
+  // Set by the layer above: its protocol state in words, one indented line per
+  // object, for hang reports. The os watchdog calls it from its monitor thread
+  // while model threads are stuck or still running, so it may only read.
+  std::function<std::string()> describe_state;
 };
 
 std::unique_ptr<Execution> make_sim_execution(Strategy& strategy, uint64_t run_index,

@@ -114,6 +114,7 @@ RunResult OsExecution::run() {
   for (;;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
     const uint64_t now = real_ns();
+    note_poll(now);
     if (finisher >= 0 && !slots_[finisher].started.load() && finisher_eligible(now)) {
       start(finisher);
     }
@@ -125,6 +126,11 @@ RunResult OsExecution::run() {
     }
     if (all_done && (finisher < 0 || slots_[finisher].started.load())) break;
     if (check_watchdog(now)) break;
+  }
+  if (hung_.load()) {
+    watchdog_gauge().current_wait_ns.store(0, std::memory_order_relaxed);
+  } else {
+    end_watch();
   }
   RunResult r;
   {

@@ -24,6 +24,17 @@ void set_hang_hook(HangHook hook, void* arg);
 HangHook g_hang_hook_fn();
 void* g_hang_hook_arg();
 
+// What the os watchdogs of this process measured, for live displays and for
+// calibrating the timeout. Written by the monitor of the run in progress
+// (relaxed), read by anyone. Waits are measured by polling every millisecond.
+struct WatchdogGauge {
+  std::atomic<uint64_t> current_wait_ns{0};  // the longest wait in progress, last poll
+  std::atomic<uint64_t> longest_wait_ns{0};  // the longest wait that ended (hangs excluded)
+  std::atomic<const Site*> longest_wait_site{nullptr};
+  std::atomic<uint64_t> longest_poll_gap_ns{0};  // the monitor's longest stall between polls
+};
+WatchdogGauge& watchdog_gauge();
+
 class OsExecution final : public Execution {
  public:
   explicit OsExecution(const Options& options);
@@ -100,6 +111,11 @@ class OsExecution final : public Execution {
   uint64_t real_ns() const;
   bool finisher_eligible(uint64_t now);
   bool check_watchdog(uint64_t now);
+  // Monitor-only: follows slot i's current wait (since 0: none) so that the
+  // gauge learns each wait's length when it ends.
+  void track_wait(int i, uint64_t since, uint64_t age, const Site* site);
+  void note_poll(uint64_t now);  // the gap since the previous poll
+  void end_watch();              // the run ended without a hang: every wait ended
   Finding hang_report(uint64_t now) const;
 
   Options opts_;
@@ -109,6 +125,11 @@ class OsExecution final : public Execution {
   std::atomic<int> nslots_{0};
   std::atomic<bool> hung_{false};
   std::atomic<uint64_t> last_progress_{0};
+  // Monitor-only bookkeeping of track_wait(): the wait each slot was last seen in.
+  std::array<uint64_t, kMaxThreads> seen_since_{};
+  std::array<uint64_t, kMaxThreads> seen_age_{};
+  std::array<const Site*, kMaxThreads> seen_site_{};
+  uint64_t last_poll_ns_ = 0;
   std::mutex findings_mu_;
   std::vector<Finding> findings_;
 };

@@ -1,8 +1,9 @@
-// The os runtime's watchdog: a wait that has made no progress for the timeout is
-// a hang. The report names every waiting thread, what it waits on, since when,
-// and its recent scheduling points; then the process aborts with a distinct
-// banner so a fuzzer keeps the input (libFuzzer's own -timeout shows only one
-// stack and can miss hangs on other threads).
+// The os runtime's watchdog: a wait that has made no progress for the timeout
+// is a hang. The report names every waiting thread, what it waits on, since
+// when, and its recent scheduling points; then the process aborts with a
+// distinct banner so a fuzzer keeps the input (libFuzzer's own -timeout shows
+// only one stack and can miss hangs on other threads).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -11,17 +12,57 @@
 
 namespace rt {
 
+namespace {
+
+void raise_max(std::atomic<uint64_t>& m, uint64_t v) {
+  uint64_t cur = m.load(std::memory_order_relaxed);
+  while (v > cur && !m.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {
+  }
+}
+
+// A wait that began after `now` was read is not late: without this the
+// unsigned difference wraps and a fresh wait looks endless.
+uint64_t age_at(uint64_t now, uint64_t since) {
+  return now > since ? now - since : 0;
+}
+
+}  // namespace
+
+WatchdogGauge& watchdog_gauge() {
+  static WatchdogGauge g;
+  return g;
+}
+
+void OsExecution::track_wait(int i, uint64_t since, uint64_t age, const Site* site) {
+  if (seen_since_[i] && seen_since_[i] != since) {
+    WatchdogGauge& g = watchdog_gauge();
+    if (seen_age_[i] > g.longest_wait_ns.load(std::memory_order_relaxed)) {
+      g.longest_wait_ns.store(seen_age_[i], std::memory_order_relaxed);
+      g.longest_wait_site.store(seen_site_[i], std::memory_order_relaxed);
+    }
+  }
+  seen_since_[i] = since;
+  seen_age_[i] = age;
+  seen_site_[i] = site;
+}
+
 bool OsExecution::check_watchdog(uint64_t now) {
   const int n = nslots_.load(std::memory_order_relaxed);
-  bool stuck = false;
-  for (int i = 0; i < n && !stuck; i++) {
+  uint64_t longest = 0;
+  for (int i = 0; i < n; i++) {
     const Slot& s = slots_[i];
-    if (!s.ready.load(std::memory_order_acquire) || s.finished.load()) continue;
-    if (s.wait.load(std::memory_order_relaxed) == kNone) continue;
-    stuck = now - s.wait_since.load(std::memory_order_relaxed) > watchdog_ns_;
+    const bool waiting = s.ready.load(std::memory_order_acquire) && !s.finished.load() &&
+                         s.wait.load(std::memory_order_relaxed) != kNone;
+    const uint64_t since = waiting ? s.wait_since.load(std::memory_order_relaxed) : 0;
+    const uint64_t age = waiting ? age_at(now, since) : 0;
+    track_wait(i, since, age, waiting ? s.wait_site.load(std::memory_order_relaxed) : nullptr);
+    longest = std::max(longest, age);
   }
-  if (!stuck) return false;
-  Finding f = hang_report(now);
+  watchdog_gauge().current_wait_ns.store(longest, std::memory_order_relaxed);
+  if (longest <= watchdog_ns_) return false;
+  // The report's ages are taken now, after the poll: they include any delay of
+  // the monitor itself.
+  Finding f = hang_report(real_ns());
   std::fprintf(stderr, "==DAMON-HARNESS== WATCHDOG: hang detected: %s\n%s", f.message.c_str(),
                f.detail.c_str());
   {
@@ -39,11 +80,22 @@ bool OsExecution::check_watchdog(uint64_t now) {
   return true;
 }
 
+void OsExecution::note_poll(uint64_t now) {
+  if (last_poll_ns_) raise_max(watchdog_gauge().longest_poll_gap_ns, age_at(now, last_poll_ns_));
+  last_poll_ns_ = now;
+}
+
+void OsExecution::end_watch() {
+  for (int i = 0; i < nslots_.load(std::memory_order_relaxed); i++) track_wait(i, 0, 0, nullptr);
+  watchdog_gauge().current_wait_ns.store(0, std::memory_order_relaxed);
+}
+
 Finding OsExecution::hang_report(uint64_t now) const {
   Invisible inv;  // the threads are stuck; their records are read without sync
   Finding f;
   f.verdict = Verdict::kWatchdogHang;
   const int n = nslots_.load(std::memory_order_relaxed);
+  uint64_t no_progress_ns = 0;  // the longest wait: the hang is at least this old
   for (int i = 0; i < n; i++) {
     const Slot& s = slots_[i];
     if (!s.ready.load(std::memory_order_acquire) || s.finished.load()) continue;
@@ -71,8 +123,9 @@ Finding OsExecution::hang_report(uint64_t now) const {
     for (unsigned k = nr > kRecent ? nr - kRecent : 0; k < nr; k++) {
       b.recent.push_back(site_text(s.recent[k % kRecent].load(std::memory_order_relaxed)));
     }
+    no_progress_ns = std::max(no_progress_ns, age_at(now, since));
     f.detail += "  " + b.thread + ": waits for " + b.waits_on + " at " + b.wait_site + " for " +
-                std::to_string((now - since) / 1000000) + " ms\n    stack: " + b.stack +
+                std::to_string(age_at(now, since) / 1000000) + " ms\n    stack: " + b.stack +
                 "\n    recent:";
     for (const std::string& r : b.recent) f.detail += " " + r;
     f.detail += "\n";
@@ -85,6 +138,13 @@ Finding OsExecution::hang_report(uint64_t now) const {
     f.blocked.push_back(std::move(b));
   }
   if (f.message.empty()) f.message = "a wait made no progress for the watchdog timeout";
+  // Stated for measurements of the detection delay (bench/watchdog_latency.sh).
+  char head[96];
+  std::snprintf(head, sizeof head, "  no progress for %.1f ms (watchdog timeout %llu ms)\n",
+                static_cast<double>(no_progress_ns) / 1e6,
+                static_cast<unsigned long long>(watchdog_ns_ / 1000000));
+  f.detail = head + f.detail;
+  if (describe_state) f.detail += "  protocol state:\n" + describe_state();
   return f;
 }
 

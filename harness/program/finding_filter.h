@@ -1,0 +1,48 @@
+// Which findings stop a search: "VERDICT[@FUNC],..." (the stop-on option of
+// options.h). Every front end reads the same filter, so `lost-request@damos_walk`
+// selects the same findings in damon-harness run, the fuzz targets and
+// damon-stress. An empty filter selects every finding.
+//
+// A spec matches a finding whose verdict it names and, with @FUNC, whose site
+// (where the waiter waits, or where the finding was detected: "func:label") is
+// in function FUNC. A deadlock is detected nowhere in particular: its site is the
+// wait site of the client it names. On real threads a lost request shows as a
+// watchdog hang whose site is the blocked client's wait site, so
+// `watchdog-hang@damos_walk` is its os twin.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/runtime/verdict.h"
+
+namespace program {
+
+class FindingFilter {
+ public:
+  // Parses `text`; "" gives the empty filter. On error returns false, leaves
+  // *out alone and sets *err (no option name), e.g. "unknown verdict 'x' in 'x@f'".
+  static bool parse(std::string_view text, FindingFilter* out, std::string* err);
+
+  bool empty() const { return specs_.empty(); }
+  // True for every finding when empty(); else when some spec matches.
+  bool matches(rt::Verdict v, std::string_view site) const;
+  // The same on a finding's site_of(); `v` is the run's verdict.
+  bool matches(rt::Verdict v, const rt::Finding& f) const;
+  // f.site, or for a finding raised without one (a deadlock: "?"), the wait site
+  // of the blocked thread f.tid.
+  static std::string_view site_of(const rt::Finding& f);
+  // The text it was parsed from ("" for the empty filter).
+  const std::string& text() const { return text_; }
+
+ private:
+  struct Spec {
+    rt::Verdict verdict;
+    std::string func;  // "" = any site
+  };
+  std::vector<Spec> specs_;
+  std::string text_;
+};
+
+}  // namespace program

@@ -1,0 +1,277 @@
+// damon-stress, end to end, by running the built binary (found beside this
+// test, in bin/): a clean profile runs to its duration, a real hang on real
+// threads is reported within the watchdog timeout plus one second and leaves a
+// program file that damon-harness reads, SIGTERM ends a session with its
+// summary, and bad options exit 2.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/program/text.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+fs::path bin_dir() {
+  return fs::read_symlink("/proc/self/exe").parent_path();
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/stress_test.XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// One damon-stress process, its stdout and stderr kept in files of `dir`.
+class Stress {
+ public:
+  Stress(const TempDir& dir, const std::vector<std::string>& args) : dir_(dir) {
+    const std::string bin = (bin_dir() / "damon-stress").string();
+    std::vector<std::string> argv = {bin, "--out", (dir.path() / "out").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    started_ = Clock::now();
+    pid_ = fork();
+    if (pid_ == 0) {
+      redirect((dir.path() / "stdout").c_str(), STDOUT_FILENO);
+      redirect((dir.path() / "stderr").c_str(), STDERR_FILENO);
+      std::vector<char*> cargv;
+      for (std::string& a : argv) cargv.push_back(a.data());
+      cargv.push_back(nullptr);
+      execv(bin.c_str(), cargv.data());
+      _exit(127);
+    }
+  }
+  ~Stress() {
+    if (pid_ > 0 && code_ == kRunning) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  void signal(int sig) const { kill(pid_, sig); }
+  // The exit code, or -1 if it did not exit by itself within `limit` (then it
+  // is killed) or died of a signal.
+  int wait(std::chrono::seconds limit) {
+    const auto deadline = Clock::now() + limit;
+    int status = 0;
+    while (waitpid(pid_, &status, WNOHANG) == 0) {
+      if (Clock::now() > deadline) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, &status, 0);
+        code_ = -1;
+        return code_;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    elapsed_ = Clock::now() - started_;
+    code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return code_;
+  }
+  std::string out() const { return slurp(dir_.path() / "stdout"); }
+  std::string err() const { return slurp(dir_.path() / "stderr"); }
+  double elapsed_s() const { return std::chrono::duration<double>(elapsed_).count(); }
+
+ private:
+  static constexpr int kRunning = -2;
+  static void redirect(const char* path, int fd) {
+    const int f = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(f, fd);
+    close(f);
+  }
+  const TempDir& dir_;
+  pid_t pid_ = -1;
+  int code_ = kRunning;
+  Clock::time_point started_;
+  Clock::duration elapsed_{};
+};
+
+int run_harness(const std::string& args) {
+  const std::string cmd = (bin_dir() / "damon-harness").string() + " " + args + " >/dev/null 2>&1";
+  const int status = std::system(cmd.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Under ThreadSanitizer, mm-new's os runs meet real data races of the model
+// (docs/findings.md F8): damon-stress then keeps the run's program and names it
+// (halt_on_error=1 ends the process there). Returns true, after checking that
+// the kept file is a program, when that happened; the caller skips the checks
+// that assume a clean session.
+bool sanitizer_report_kept(const Stress& s, std::string* summary) {
+  const std::string err = s.err();
+  std::smatch m;
+  if (!std::regex_search(
+          err, m,
+          std::regex(R"(sanitizer report: the program of the run in progress is kept in (\S+))")))
+    return false;
+  program::Program p;
+  program::ParseError pe;
+  EXPECT_TRUE(program::parse_program(slurp(m[1].str()), &p, &pe)) << m[1];
+  std::smatch line;
+  *summary = std::regex_search(err, line, std::regex("SUMMARY: [^\n]*")) ? line.str() : "";
+  return true;
+}
+
+#define SKIP_IF_SANITIZER_REPORT(s)                                  \
+  do {                                                               \
+    std::string summary;                                             \
+    if (sanitizer_report_kept(s, &summary))                          \
+      GTEST_SKIP() << "sanitizer report, program kept: " << summary; \
+  } while (0)
+
+// A workload that hangs for real on pause-rfc: damon_call() and damos_walk()
+// against a kdamond that stops by itself (the target exits) or is stopped
+// (docs/findings.md F5, F6). The seed only picks the programs; the hang comes
+// from real thread timing, within the first few runs in practice. Other
+// findings of the profile (a leaked control) are written and passed over.
+const std::vector<std::string> kHangingWorkload = {
+    "--profile", "pause-rfc",
+    "--ops",     "start=2,walk=3,call=2,invalidate=2,stop=1",
+    "--clients", "3",
+    "--seed",    "7",
+    "--stop-on", "watchdog-hang"};
+
+TEST(Stress, CleanProfileRunsToItsDurationWithASummary) {
+  TempDir dir;
+  Stress s(dir, {"--profile", "mm-new", "--duration", "3s", "--seed", "1", "--json"});
+  const int rc = s.wait(std::chrono::seconds(60));
+  SKIP_IF_SANITIZER_REPORT(s);
+  ASSERT_EQ(rc, 0) << s.err();
+  const nlohmann::json j = nlohmann::json::parse(s.out());
+  EXPECT_EQ(j["stopped_by"], "duration");
+  EXPECT_EQ(j["seed"], 1);
+  EXPECT_EQ(j["findings"], 0);
+  EXPECT_GT(j["runs"].get<uint64_t>(), 0u);
+  EXPECT_GT(j["rss_start_kib"].get<uint64_t>(), 0u);
+  EXPECT_GT(j["rss_end_kib"].get<uint64_t>(), 0u);
+  EXPECT_LT(j["max_wait_ms"].get<double>(), j["watchdog_ms"].get<double>());
+  // The live line: elapsed, ops/s, calls by return value, waits and margin.
+  EXPECT_TRUE(std::regex_search(
+      s.err(),
+      std::regex(
+          R"(\[ +[0-9]+s\] runs [0-9]+ .* ops [0-9]+ \([0-9]+/s\) \| 0:[0-9]+ EBUSY:[0-9]+ EINVAL:[0-9]+ ECANCELED:[0-9]+ .*\| wait [0-9]+ms longest [0-9]+ms \| watchdog [0-9]+ms margin -?[0-9]+ms)")))
+      << s.err();
+  EXPECT_NE(s.err().find("seed=1"), std::string::npos) << "the seed is printed";
+}
+
+TEST(Stress, TextSummaryNamesMemoryAndMargin) {
+  TempDir dir;
+  Stress s(dir, {"--profile", "mm-new", "--duration", "1s", "--seed", "2"});
+  const int rc = s.wait(std::chrono::seconds(60));
+  SKIP_IF_SANITIZER_REPORT(s);
+  ASSERT_EQ(rc, 0) << s.err();
+  EXPECT_NE(s.out().find("damon-stress summary: profile=mm-new runtime=os seed=2"),
+            std::string::npos)
+      << s.out();
+  EXPECT_NE(s.out().find("resident memory: "), std::string::npos) << s.out();
+  EXPECT_NE(s.out().find("margin "), std::string::npos) << s.out();
+}
+
+TEST(Stress, RealHangIsReportedWithinTheTimeoutPlusOneSecond) {
+  TempDir dir;
+  std::vector<std::string> args = kHangingWorkload;
+  args.insert(args.end(), {"--watchdog", "1000", "--duration", "10s", "--json"});
+  Stress s(dir, args);
+  ASSERT_EQ(s.wait(std::chrono::seconds(60)), 1) << s.err();
+  const std::string err = s.err();
+  const nlohmann::json j = nlohmann::json::parse(s.out());
+  ASSERT_FALSE(j["finding"].is_null()) << s.out();
+  EXPECT_EQ(j["finding"]["verdict"], "watchdog-hang") << err;
+  // Detection: the longest wait at the report is the timeout plus the delay.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(err, m, std::regex(R"(no progress for ([0-9.]+) ms)"))) << err;
+  const double no_progress_ms = std::stod(m[1]);
+  EXPECT_GE(no_progress_ms, 1000.0) << err;
+  EXPECT_LT(no_progress_ms, 2000.0) << err;
+  EXPECT_LT(s.elapsed_s(), 10 + 1 + 5) << "duration + timeout + a generous margin";
+  // The report: blocked threads, what they wait on, protocol state, last ops.
+  EXPECT_NE(err.find("waits for "), std::string::npos) << err;
+  EXPECT_NE(err.find("protocol state:"), std::string::npos) << err;
+  EXPECT_NE(err.find("walk_control="), std::string::npos) << err;
+  EXPECT_NE(err.find("call_controls="), std::string::npos) << err;
+  EXPECT_NE(err.find("kdamond="), std::string::npos) << err;
+  EXPECT_NE(err.find("last operations:"), std::string::npos) << err;
+  EXPECT_NE(err.find("<- IN FLIGHT"), std::string::npos) << err;
+  // The program file: a text program that damon-harness runs in sim.
+  const std::string file = j["finding"]["file"];
+  program::Program p;
+  program::ParseError pe;
+  ASSERT_TRUE(program::parse_program(slurp(file), &p, &pe)) << slurp(file);
+  EXPECT_NE(slurp(file).find("look for it in sim: damon-harness run"), std::string::npos);
+  const int rc = run_harness("run " + file +
+                             " --profile pause-rfc --runtime sim --strategy random --runs 200");
+  EXPECT_TRUE(rc == 0 || rc == 1) << "damon-harness run exit " << rc;
+}
+
+TEST(Stress, SigtermStopsWithASummary) {
+  TempDir dir;
+  Stress s(dir, {"--profile", "mm-new", "--duration", "60s", "--seed", "3"});
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  s.signal(SIGTERM);
+  const int rc = s.wait(std::chrono::seconds(20));
+  SKIP_IF_SANITIZER_REPORT(s);
+  ASSERT_EQ(rc, 0) << s.err();
+  EXPECT_NE(s.out().find("stopped by SIGTERM"), std::string::npos) << s.out();
+  EXPECT_NE(s.out().find("no finding"), std::string::npos) << s.out();
+}
+
+TEST(Stress, SimRuntimeRunsSeededRuns) {
+  TempDir dir;
+  Stress s(dir, {"--profile", "mm-new", "--runtime", "sim", "--duration", "2s", "--seed", "4",
+                 "--json"});
+  const int rc = s.wait(std::chrono::seconds(60));
+  SKIP_IF_SANITIZER_REPORT(s);
+  ASSERT_EQ(rc, 0) << s.err();
+  const nlohmann::json j = nlohmann::json::parse(s.out());
+  EXPECT_EQ(j["runtime"], "sim");
+  EXPECT_GT(j["runs"].get<uint64_t>(), 2u) << "random and PCT runs alternate";
+  EXPECT_GT(j["rss_end_kib"].get<uint64_t>(), 0u);
+}
+
+TEST(Stress, BadOptionsExitTwo) {
+  const std::vector<std::vector<std::string>> bad = {
+      {"--clients", "9"},      {"--contexts", "0"},   {"--runtime", "qemu"},
+      {"--duration", "soon"},  {"--profile", "v1.0"}, {"--ops", "walk=x"},
+      {"--ops", "teleport=1"}, {"--no-such-option"},  {"stray-argument"},
+  };
+  for (const auto& args : bad) {
+    TempDir dir;
+    Stress s(dir, args);
+    EXPECT_EQ(s.wait(std::chrono::seconds(20)), 2) << args[0] << "\n" << s.err();
+    EXPECT_FALSE(s.err().empty()) << args[0] << ": a message says what is wrong";
+  }
+  TempDir dir;
+  Stress help(dir, {"--help"});
+  EXPECT_EQ(help.wait(std::chrono::seconds(20)), 0);
+  EXPECT_NE(help.out().find("--watchdog"), std::string::npos);
+}
+
+}  // namespace
