@@ -7,7 +7,7 @@
 #
 # Every lane runs even when an earlier one failed; a summary table and the line
 # "N passed, N failed" close the output, and the exit code is 1 if any lane failed.
-# Knobs: SMOKE_RUNS, TSAN_FUZZ_SECONDS, TSAN_FUZZ_PROFILE, STRESS_DURATION, and
+# Knobs: SMOKE_RUNS, TSAN_FUZZ_SECONDS, STRESS_DURATION, and
 # DWH_SKIP_DEPS=1 (ci/lib.sh) to skip the package check.
 set -euo pipefail
 
@@ -33,7 +33,7 @@ SMOKE_PROFILE=pause-rfc
 SMOKE_RUNS=${SMOKE_RUNS:-200000}
 SMOKE_MAX_SECONDS=${SMOKE_MAX_SECONDS:-600}
 TSAN_FUZZ_SECONDS=${TSAN_FUZZ_SECONDS:-60}
-TSAN_FUZZ_PROFILE=${TSAN_FUZZ_PROFILE:-mm-new}
+TSAN_FUZZ_PROFILE=v7.0
 STRESS_PROFILE=mm-new
 STRESS_DURATION=${STRESS_DURATION:-20s}
 REPLAY_TIMEOUT=${REPLAY_TIMEOUT:-300}
@@ -124,8 +124,9 @@ lane_smoke() {
   mapfile -t flags < <(libfuzzer_options fuzz/fuzz_walk_sim.options)
   flags+=(-dict=fuzz/damon.dict -seed=1 -runs="$SMOKE_RUNS" -max_total_time="$SMOKE_MAX_SECONDS"
     -artifact_prefix="$tmp/" -print_final_stats=1)
-  section "DAMON_PROFILE=$SMOKE_PROFILE fuzz_walk_sim ${flags[*]} (log: $tmp/fuzz.log)"
-  env "${SAN_ENV[@]}" DAMON_PROFILE="$SMOKE_PROFILE" timeout $((SMOKE_MAX_SECONDS + 120)) \
+  section "DAMON_PROFILE=$SMOKE_PROFILE DWH_STOP_ON=$DWH_HANG_VERDICTS fuzz_walk_sim ${flags[*]} (log: $tmp/fuzz.log)"
+  env "${SAN_ENV[@]}" DAMON_PROFILE="$SMOKE_PROFILE" DWH_STOP_ON="$DWH_HANG_VERDICTS" \
+    timeout -k 10 $((SMOKE_MAX_SECONDS + 120)) \
     "$bin/fuzz_walk_sim" "${flags[@]}" "$tmp/corpus" >"$tmp/fuzz.log" 2>&1 || rc=$?
   tail -n 25 "$tmp/fuzz.log"
   local crashes
@@ -141,11 +142,21 @@ lane_smoke() {
   mapfile -t args < <(replay_args "$file" "$SMOKE_PROFILE")
   section "replay: damon-harness ${args[*]}"
   rc=0
-  timeout "$REPLAY_TIMEOUT" "$bin/damon-harness" "${args[@]}" || rc=$?
+  timeout "$REPLAY_TIMEOUT" "$bin/damon-harness" "${args[@]}" >"$tmp/replay.log" 2>&1 || rc=$?
+  cat "$tmp/replay.log"
   if [ "$rc" -ne 1 ]; then
     warn "replay gave '$(verdict_name "$rc")' (exit $rc), want 'finding' (exit 1); files kept in $tmp"
     return 1
   fi
+  local verdict
+  verdict=$(head -n 1 "$tmp/replay.log" | cut -d: -f1)
+  case ",$DWH_HANG_VERDICTS," in
+    *",$verdict,"*) ;;
+    *)
+      warn "replay verdict '$verdict' is not a hang ($DWH_HANG_VERDICTS); files kept in $tmp"
+      return 1
+      ;;
+  esac
   info "finding ${crashes[0]##*/} replays as a finding"
   rm -rf "$tmp"
 }
@@ -159,9 +170,10 @@ lane_tsan_fuzz() {
   mapfile -t flags < <(libfuzzer_options fuzz/fuzz_walk_os.options)
   flags+=(-dict=fuzz/damon.dict -seed=1 -max_total_time="$TSAN_FUZZ_SECONDS"
     -artifact_prefix="$tmp/" -print_final_stats=1)
-  section "DAMON_PROFILE=$TSAN_FUZZ_PROFILE fuzz_walk_os ${flags[*]} (log: $tmp/fuzz.log)"
-  env "${SAN_ENV[@]}" DAMON_PROFILE="$TSAN_FUZZ_PROFILE" \
-    timeout $((TSAN_FUZZ_SECONDS + 300)) \
+  section "DAMON_PROFILE=$TSAN_FUZZ_PROFILE DWH_STOP_ON=$DWH_MM_NEW_UNEXPECTED fuzz_walk_os ${flags[*]} (log: $tmp/fuzz.log)"
+  env "${SAN_ENV[@]}" "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:$DWH_TSAN_KNOWN" \
+    DAMON_PROFILE="$TSAN_FUZZ_PROFILE" DWH_STOP_ON="$DWH_MM_NEW_UNEXPECTED" \
+    timeout -k 10 $((TSAN_FUZZ_SECONDS + 120)) \
     "$bin/fuzz_walk_os" "${flags[@]}" "$tmp/corpus" >"$tmp/fuzz.log" 2>&1 || rc=$?
   tail -n 25 "$tmp/fuzz.log"
   local found
@@ -179,9 +191,10 @@ lane_stress() {
   local bin out
   bin=$(bin_dir tsan)
   out=$(lane_tmp stress)
-  section "damon-stress --profile $STRESS_PROFILE --runtime os --duration $STRESS_DURATION --seed 1"
-  if ! env "${SAN_ENV[@]}" timeout 600 "$bin/damon-stress" --profile "$STRESS_PROFILE" --runtime os \
-    --duration "$STRESS_DURATION" --seed 1 --out "$out"; then
+  section "damon-stress --profile $STRESS_PROFILE --runtime os --duration $STRESS_DURATION --seed 1 --stop-on $DWH_MM_NEW_UNEXPECTED"
+  if ! env "${SAN_ENV[@]}" "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:$DWH_TSAN_KNOWN" \
+    timeout 600 "$bin/damon-stress" --profile "$STRESS_PROFILE" --runtime os \
+    --duration "$STRESS_DURATION" --seed 1 --stop-on "$DWH_MM_NEW_UNEXPECTED" --out "$out"; then
     warn "damon-stress failed; its finding files are in $out"
     return 1
   fi

@@ -50,6 +50,7 @@ nlohmann::json summary_json(const Stats& s, const SessionInfo& info) {
   j["sanitizer_reports"] = info.sanitizer_reports;
   if (!info.sanitizer_file.empty()) j["sanitizer_file"] = info.sanitizer_file;
   j["findings"] = info.findings;
+  j["selected_findings"] = info.selected_findings;
   j["finding"] = nullptr;
   if (!info.finding_verdict.empty()) {
     j["finding"] = {{"verdict", info.finding_verdict},
@@ -93,8 +94,8 @@ std::string summary_text(const Stats& s, const SessionInfo& info) {
   if (info.finding_verdict.empty()) {
     out += "  no finding\n";
   } else {
-    out += fmt::format("  {} finding(s); FINDING {}: {}\n  written to {}\n", info.findings,
-                       info.finding_verdict,
+    out += fmt::format("  {} finding(s), {} selected by --stop-on; FINDING {}: {}\n  written to {}\n",
+                       info.findings, info.selected_findings, info.finding_verdict,
                        info.finding_message, info.finding_file);
   }
   return out;

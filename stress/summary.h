@@ -24,6 +24,7 @@ struct SessionInfo {
   uint64_t watchdog_ms = 0;  // os only
   std::string stopped_by;    // "duration", "finding", "SIGINT", "SIGTERM"
   uint64_t findings = 0;  // protocol findings written (all, with --stop-on)
+  uint64_t selected_findings = 0;  // of those, the ones --stop-on selects (all without it)
   // The finding that stopped the session, else the first one.
   std::string finding_verdict;
   std::string finding_message;

@@ -65,6 +65,22 @@ TEST(FindingFilter, VerdictAloneSelectsAnySite) {
   EXPECT_FALSE(f.matches(Verdict::kLeak, ""));
 }
 
+TEST(FindingFilter, ExclusionsWinOverInclusions) {
+  const FindingFilter only_out =
+      parsed("-return-contract,-use-after-free@is_repeat_after_queueing");
+  EXPECT_TRUE(only_out.matches(Verdict::kDeadlock, "damos_walk:wait_for_completion"))
+      << "with exclusions only, everything else is selected";
+  EXPECT_FALSE(only_out.matches(Verdict::kReturnContract, "damos_walk:return"));
+  EXPECT_FALSE(only_out.matches(Verdict::kUseAfterFree, "is_repeat_after_queueing:read repeat"));
+  EXPECT_TRUE(only_out.matches(Verdict::kUseAfterFree, "damos_walk_cancel:mark canceled"));
+  const FindingFilter mixed = parsed("use-after-free,-use-after-free@damos_walk_cancel");
+  EXPECT_TRUE(mixed.matches(Verdict::kUseAfterFree, "damon_call_control_run:run callback"));
+  EXPECT_FALSE(mixed.matches(Verdict::kUseAfterFree, "damos_walk_cancel:mark canceled"));
+  EXPECT_FALSE(mixed.matches(Verdict::kDeadlock, "damos_walk:wait_for_completion"))
+      << "an inclusion still limits what is selected";
+  EXPECT_NE(parse_error("-").find("unknown verdict"), std::string::npos);
+}
+
 TEST(FindingFilter, ADeadlockIsWhereItsClientWaits) {
   rt::Finding f;
   f.verdict = Verdict::kDeadlock;
@@ -81,7 +97,7 @@ TEST(FindingFilter, ADeadlockIsWhereItsClientWaits) {
 
 TEST(FindingFilter, BadTextIsRejectedWithTheSpec) {
   EXPECT_EQ(parse_error("lost-wakeup"),
-            "unknown verdict 'lost-wakeup' in 'lost-wakeup' (VERDICT[@FUNC],...)");
+            "unknown verdict 'lost-wakeup' in 'lost-wakeup' ([-]VERDICT[@FUNC],...)");
   EXPECT_NE(parse_error("ok").find("unknown verdict 'ok'"), std::string::npos);
   EXPECT_NE(parse_error(",deadlock").find("unknown verdict ''"), std::string::npos);
   EXPECT_NE(parse_error("deadlock@").find("bad function name ''"), std::string::npos);

@@ -18,19 +18,21 @@ bool FindingFilter::parse(std::string_view text, FindingFilter* out, std::string
   f.text_ = text;
   for (std::string_view rest = text; !rest.empty();) {
     const size_t comma = rest.find(',');
-    const std::string_view spec = rest.substr(0, comma);
+    std::string_view spec = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    const bool exclude = spec.starts_with('-');
+    if (exclude) spec.remove_prefix(1);
     const size_t at = spec.find('@');
     const std::string_view name = spec.substr(0, at);
-    Spec s{rt::Verdict::kOk, std::string()};
+    Spec s{rt::Verdict::kOk, std::string(), exclude};
     if (!rt::parse_verdict(name, &s.verdict) || s.verdict == rt::Verdict::kOk) {
-      *err = fmt::format("unknown verdict '{}' in '{}' (VERDICT[@FUNC],...)", name, text);
+      *err = fmt::format("unknown verdict '{}' in '{}' ([-]VERDICT[@FUNC],...)", name, text);
       return false;
     }
     if (at != std::string_view::npos) {
       s.func = spec.substr(at + 1);
       if (s.func.empty() || s.func.find_first_of("@: ") != std::string::npos) {
-        *err = fmt::format("bad function name '{}' in '{}' (VERDICT[@FUNC],...)", s.func, text);
+        *err = fmt::format("bad function name '{}' in '{}' ([-]VERDICT[@FUNC],...)", s.func, text);
         return false;
       }
     }
@@ -41,10 +43,14 @@ bool FindingFilter::parse(std::string_view text, FindingFilter* out, std::string
 }
 
 bool FindingFilter::matches(rt::Verdict v, std::string_view site) const {
-  if (specs_.empty()) return true;
-  for (const Spec& s : specs_)
-    if (s.verdict == v && (s.func.empty() || site_in(site, s.func))) return true;
-  return false;
+  bool any_include = false, included = false;
+  for (const Spec& s : specs_) {
+    const bool hit = s.verdict == v && (s.func.empty() || site_in(site, s.func));
+    if (s.exclude && hit) return false;
+    any_include |= !s.exclude;
+    included |= !s.exclude && hit;
+  }
+  return included || !any_include;
 }
 
 bool FindingFilter::matches(rt::Verdict v, const rt::Finding& f) const {

@@ -1,4 +1,4 @@
-// Which findings stop a search: "VERDICT[@FUNC],..." (the stop-on option of
+// Which findings stop a search: "[-]VERDICT[@FUNC],..." (the stop-on option of
 // options.h). Every front end reads the same filter, so `lost-request@damos_walk`
 // selects the same findings in damon-harness run, the fuzz targets and
 // damon-stress. An empty filter selects every finding.
@@ -9,6 +9,11 @@
 // wait site of the client it names. On real threads a lost request shows as a
 // watchdog hang whose site is the blocked client's wait site, so
 // `watchdog-hang@damos_walk` is its os twin.
+//
+// A spec with a leading '-' excludes what it matches: a finding is selected when
+// no exclusion matches it and some inclusion does (or there is no inclusion), so
+// "-return-contract" selects every finding but return-code ones. The lanes use
+// exclusions for a profile's documented behaviours (docs/findings.md).
 #pragma once
 
 #include <string>
@@ -26,7 +31,7 @@ class FindingFilter {
   static bool parse(std::string_view text, FindingFilter* out, std::string* err);
 
   bool empty() const { return specs_.empty(); }
-  // True for every finding when empty(); else when some spec matches.
+  // True for every finding when empty(); else as the header says.
   bool matches(rt::Verdict v, std::string_view site) const;
   // The same on a finding's site_of(); `v` is the run's verdict.
   bool matches(rt::Verdict v, const rt::Finding& f) const;
@@ -40,6 +45,7 @@ class FindingFilter {
   struct Spec {
     rt::Verdict verdict;
     std::string func;  // "" = any site
+    bool exclude = false;
   };
   std::vector<Spec> specs_;
   std::string text_;

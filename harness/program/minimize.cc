@@ -117,9 +117,12 @@ bool Minimizer::reduce_delays(Program* p) {
         progress = true;
         break;
       }
+      // Bisect towards the current delay; stop once a step would not move, or
+      // the search would never end once (cur - d) / 2 rounds to 0.
       const uint32_t cur = p->schedule.preemptions[i].delay;
-      d = d == 0 ? cur / 2 : d + (cur - d) / 2;
-      if (d == 0 || d >= cur) break;
+      const uint32_t next = d == 0 ? cur / 2 : d + (cur - d) / 2;
+      if (next <= d || next >= cur) break;
+      d = next;
     }
   }
   return progress;

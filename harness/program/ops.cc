@@ -182,6 +182,7 @@ int recreate(RunState& st, int ctx, const std::string& owner) {
     mutex_unlock(&slot.caller_lock);
     caller_violation("damon_destroy_ctx() of ctx" + std::to_string(ctx) +
                      " while another caller's call on it is in flight (" + owner + ")");
+    return -EINVAL;  // the os runtime goes on after a report: leave the ctx alone
   }
   if (damon_ctx* old = slot.ctx.exchange(nullptr)) damon::damon_destroy_ctx(old);
   damon_ctx* fresh = damon::damon_build_param_ctx(params_of(slot));

@@ -55,6 +55,15 @@ void read_header(Input* in) {
     in->profile = in->program.expects.front().profile;
 }
 
+// An artifact whose finding file ("crash-<sha1>.txt", written by the fuzz
+// targets beside it) is in `sorted`: the finding file is the same program plus
+// the header naming its profile and runtime, so it stands for both.
+bool has_finding_file(const std::string& path, const std::vector<std::string>& sorted) {
+  const std::string name = fs::path(path).filename().string();
+  if (!is_artifact_name(name) || fs::path(name).has_extension()) return false;
+  return std::binary_search(sorted.begin(), sorted.end(), path + ".txt");
+}
+
 }  // namespace
 
 bool is_artifact_name(const std::string& name) {
@@ -68,8 +77,10 @@ bool load_input(const std::string& path, bool explicit_path, Input* out, std::st
   if (!read_all(path, &data, reason)) return false;
   Input in;
   in.path = path;
+  // Text or bytes by content, as the fuzz targets decide (fuzz/common.cc): a
+  // finding file beside an artifact ("crash-<sha1>.txt") has an artifact's name.
   const bool artifact = is_artifact_name(fs::path(path).filename().string());
-  if (!artifact && program::looks_like_text(data)) {
+  if (program::looks_like_text(data)) {
     program::ParseError err;
     if (!program::parse_program(data, &in.program, &err)) {
       *reason = err.format(path);
@@ -105,14 +116,16 @@ void collect_inputs(const std::vector<std::string>& paths, std::vector<Input>* i
       continue;
     }
     std::vector<std::string> files;
-    for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
+    for (auto it =
+             fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (it->is_regular_file(ec) && it->path().filename().string()[0] != '.')
         files.push_back(it->path().string());
     }
     if (ec) skipped->push_back({p, "directory walk stopped: " + ec.message()});
     std::sort(files.begin(), files.end());
-    for (const std::string& f : files) take(f, false);
+    for (const std::string& f : files)
+      if (!has_finding_file(f, files)) take(f, false);
   }
 }
 

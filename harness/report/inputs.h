@@ -6,8 +6,12 @@
 //
 // Promises: input files are only read; a file that cannot be read or parsed is
 // returned in `skipped` with the reason and never stops the collection; a file
-// named explicitly that is not text is decoded as fuzzer bytes, while inside a
-// directory only artifact names and text programs are taken.
+// is a text program when its content is one (as the fuzz targets decide, whatever
+// its name), else fuzzer bytes if named explicitly or an artifact, while inside a
+// directory other files are skipped; in a directory, an artifact with a finding
+// file beside it ("crash-<sha1>" and "crash-<sha1>.txt", as the fuzz targets
+// write them) is one input, read from the finding file (same program, plus the
+// header naming its profile and runtime).
 #pragma once
 
 #include <string>
@@ -24,9 +28,9 @@ struct Input {
   std::string path;
   InputKind kind = InputKind::kText;
   program::Program program;
-  std::string header;                          // header comments, one per line
+  std::string header;                               // header comments, one per line
   rt::RuntimeKind runtime = rt::RuntimeKind::kSim;  // "runtime: os" in the header
-  std::string profile;                         // "profile: X" in the header, else first expect
+  std::string profile;                              // "profile: X" in the header, else first expect
 };
 
 struct Skipped {

@@ -32,18 +32,29 @@ int client_of(const std::string& thread) {
   return std::atoi(thread.c_str() + 3);
 }
 
-void add_hang_facts(const program::Outcome& o, const rt::Finding& f, std::vector<std::string>* out) {
+// pause, resume and commit reach the kdamond as one-shot damon_call()s (the
+// way sysfs commits), so a hang in one is the same bug as in a plain call.
+std::string kernel_request(const std::string& kind) {
+  return kind == "pause" || kind == "resume" || kind == "commit" ? "call" : kind;
+}
+
+void add_hang_facts(const program::Outcome& o, const rt::Finding& f,
+                    std::vector<std::string>* out) {
   for (const rt::BlockedThread& b : f.blocked) {
     if (!is_client_thread(b.thread)) continue;
+    // A lost request stops the run at the drop, wherever the other clients
+    // happen to be: only its waiter belongs to the bug.
+    if (f.verdict == rt::Verdict::kLostWakeup && f.tid >= 0 && b.tid != f.tid) continue;
     out->push_back("wait " + b.wait_site);
     const int client = client_of(b.thread);
     for (const program::OpResult& r : o.results) {
       if (r.client != client || r.returned) continue;
-      out->push_back("request " + request_kind(r.op));
+      out->push_back("request " + kernel_request(request_kind(r.op)));
       break;
     }
   }
-  const bool stable_site = f.verdict == rt::Verdict::kDeadlock || f.verdict == rt::Verdict::kLostWakeup;
+  const bool stable_site =
+      f.verdict == rt::Verdict::kDeadlock || f.verdict == rt::Verdict::kLostWakeup;
   if (stable_site && !f.site.empty() && f.site != "?") out->push_back("detected " + f.site);
   const std::string func = function_in_message(f.message);
   if (!func.empty()) out->push_back("func " + func);

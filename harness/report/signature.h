@@ -4,12 +4,15 @@
 // schedules or kernel versions lands in one bucket.
 //
 // Facts, by verdict (each "kind value", sorted, no duplicates):
-//  - hangs: "wait FUNC:LABEL" for every blocked client thread; "detected FUNC:LABEL"
+//  - hangs: "wait FUNC:LABEL" for every blocked client thread (for a lost request
+//    only its waiter, Finding.tid: the run stops at the drop, so the other
+//    clients are wherever they happened to be); "detected FUNC:LABEL"
 //    (Finding.site; not for livelock/watchdog, whose detection point is wherever the
 //    budget ran out); "func F" for the kernel function named in the message ("...
 //    dropped by kdamond.0 at damos_walk_cancel:unset request" -> damos_walk_cancel);
 //    "request K" for the op each blocked client has in flight (walk, call,
-//    call-repeat, call-repeat-dealloc, start, ...);
+//    call-repeat, call-repeat-dealloc, start, ...; pause, resume and commit
+//    count as call, the one-shot damon_call() they make while running);
 //  - use-after-free: "access FUNC:LABEL" and "death FUNC:LABEL"; double-free: the
 //    second and the first free sites; leak: the message without numbers;
 //  - return-, caller-contract, harness-bug: "contract MESSAGE" with every digit run

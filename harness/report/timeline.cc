@@ -2,16 +2,26 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace report {
 
 namespace {
 
-constexpr std::string_view kHiddenLabels[] = {
-    "kthread_should_stop", "ops.target_valid", "sleep",          "init_completion",
-    "reinit_completion",   "init request",     "call walk_fn",   "get_task_struct",
-    "put_task_struct",     "wait for client",  "kthread exit",   "nr_running_ctxs++",
-    "nr_running_ctxs--",   "clear running_exclusive_ctxs"};
+constexpr std::string_view kHiddenLabels[] = {"kthread_should_stop",
+                                              "ops.target_valid",
+                                              "sleep",
+                                              "init_completion",
+                                              "reinit_completion",
+                                              "init request",
+                                              "call walk_fn",
+                                              "get_task_struct",
+                                              "put_task_struct",
+                                              "wait for client",
+                                              "kthread exit",
+                                              "nr_running_ctxs++",
+                                              "nr_running_ctxs--",
+                                              "clear running_exclusive_ctxs"};
 
 struct Row {
   int col = -1;
@@ -20,7 +30,9 @@ struct Row {
   std::vector<bool> open;  // per column: inside an op or a function group
 };
 
-bool starts_with(std::string_view s, std::string_view p) { return s.rfind(p, 0) == 0; }
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.rfind(p, 0) == 0;
+}
 
 bool hidden_label(std::string_view label) {
   if (starts_with(label, "mutex_") || starts_with(label, "read ") || starts_with(label, "check "))
@@ -51,6 +63,11 @@ class Builder {
   Builder(const program::Outcome& o, const TimelineOptions& opt) : o_(o), opt_(opt) {}
 
   void build() {
+    // Clients first, in their order (cpu0, cpu1, ...), as in the review thread's
+    // diagrams; kthreads and the teardown follow as they appear.
+    for (const rt::TraceEntry& e : o_.run.trace)
+      if (e.kind == rt::TraceKind::kNote && is_client(e.tid)) client_tids_.insert(e.tid);
+    for (int tid : client_tids_) column(tid);
     for (const rt::TraceEntry& e : o_.run.trace) take(e);
     if (!o_.run.findings.empty())
       for (const rt::BlockedThread& b : o_.run.findings.front().blocked) end_blocked(b);
@@ -72,13 +89,20 @@ class Builder {
     return f != "damon_is_running" && f != "teardown_body";
   }
 
+  // A kthread takes over the column of an exited one of the same name (the
+  // kdamond of a restarted context), so a restart does not cost a column.
   int column(int tid) {
-    auto it = std::find(cols_.begin(), cols_.end(), tid);
-    if (it != cols_.end()) return static_cast<int>(it - cols_.begin());
+    if (auto it = col_of_.find(tid); it != col_of_.end()) return it->second;
+    for (size_t c = 0; c < cols_.size(); c++) {
+      if (!exited_[c] || name(cols_[c]) != name(tid)) continue;
+      exited_[c] = false;
+      return col_of_[tid] = static_cast<int>(c);
+    }
     cols_.push_back(tid);
     open_.push_back(false);
+    exited_.push_back(false);
     for (Row& r : rows_) r.open.push_back(false);
-    return static_cast<int>(cols_.size()) - 1;
+    return col_of_[tid] = static_cast<int>(cols_.size()) - 1;
   }
 
   void emit(int tid, std::string text, bool open_after) {
@@ -91,16 +115,43 @@ class Builder {
     open_[c] = open_after;
   }
 
+  // A header goes where its function was entered, not where its first shown
+  // step is: damos_walk_cancel() reads the request (a hidden step) long before
+  // it marks it, and the race is in between.
+  void insert_header(int tid, std::string text) {
+    const int c = column(tid);
+    size_t at = std::min(entered_[tid], rows_.size());
+    for (size_t i = rows_.size(); i-- > at;)
+      if (rows_[i].col == c) {
+        at = i + 1;
+        break;
+      }
+    Row header{c, std::move(text), 1, at < rows_.size() ? rows_[at].open : open_};
+    rows_.insert(rows_.begin() + static_cast<long>(at), std::move(header));
+    for (size_t i = at + 1; i < rows_.size(); i++) rows_[i].open[c] = true;
+    for (auto& [other, row] : entered_)
+      if (other != tid && row >= at) row++;
+    open_[c] = true;
+  }
+
   void take(const rt::TraceEntry& e) {
     if (e.kind == rt::TraceKind::kNote) return take_note(e.tid, o_.run.notes[e.note]);
     if (e.kind != rt::TraceKind::kPoint || !e.site) return;
+    if (last_func_[e.tid] != e.site->func) {
+      last_func_[e.tid] = e.site->func;
+      entered_[e.tid] = rows_.size();
+    }
     const std::string label = e.site->label;
     const bool setup = o_.run.threads[e.tid].kind == rt::ThreadKind::kSetup;
-    if (label == "kthread exit" && !setup) return emit(e.tid, "▼exit", false);
+    if (label == "kthread exit" && !setup) {
+      emit(e.tid, "▼exit", false);
+      exited_[column(e.tid)] = true;
+      return;
+    }
     if (!shown(e.tid, e.site)) return;
     if (!is_client(e.tid) && func_[e.tid] != e.site->func) {
       func_[e.tid] = e.site->func;
-      emit(e.tid, std::string(e.site->func) + "()", true);
+      insert_header(e.tid, std::string(e.site->func) + "()");
     }
     emit(e.tid, "│" + label, true);
   }
@@ -111,20 +162,31 @@ class Builder {
     emit(tid, "▼return " + note.substr(eq + 3), false);
   }
 
+  // A runnable thread in a hang report is the one the run stopped in: it never
+  // gets anywhere in a livelock, and is simply where it was otherwise (a lost
+  // request is reported at the step that drops it).
   void end_blocked(const rt::BlockedThread& b) {
-    if (b.tid < 0 || std::find(cols_.begin(), cols_.end(), b.tid) == cols_.end()) return;
+    if (b.tid < 0 || !col_of_.count(b.tid)) return;
     std::string text = "▼ waits: " + b.waits_on;
     if (starts_with(b.waits_on, "completion")) text = "▼ nobody completes it";
-    if (b.waits_on.find("runnable") != std::string::npos) text = "▼ never gets anywhere";
+    if (b.waits_on.find("runnable") != std::string::npos) {
+      if (o_.verdict != rt::Verdict::kLivelock) return;
+      text = "▼ never gets anywhere";
+    }
     emit(b.tid, text, false);
   }
 
   const program::Outcome& o_;
   const TimelineOptions& opt_;
   std::vector<Row> rows_;
-  std::vector<int> cols_;
+  std::set<int> client_tids_;
+  std::vector<int> cols_;      // first thread of each column
+  std::map<int, int> col_of_;  // thread -> column
+  std::vector<bool> exited_;   // per column: its thread has exited
   std::vector<bool> open_;
-  std::map<int, std::string> func_;
+  std::map<int, std::string> func_;       // function of the last shown step
+  std::map<int, std::string> last_func_;  // function of the last step
+  std::map<int, size_t> entered_;         // row count when last_func_ was entered
 };
 
 std::string render_row(const Row& r, int ncols, int w) {
@@ -170,8 +232,8 @@ std::string wrap(const std::string& text, int width) {
 }
 
 std::string to_ascii(std::string s) {
-  const std::pair<std::string_view, char> map[] = {
-      {"│", '|'}, {"─", '-'}, {"┼", '+'}, {"▼", 'v'}, {"…", '~'}, {"×", 'x'}};
+  const std::pair<std::string_view, char> map[] = {{"│", '|'}, {"─", '-'}, {"┼", '+'},
+                                                   {"▼", 'v'}, {"…", '~'}, {"×", 'x'}};
   for (const auto& [from, to] : map)
     for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + 1))
       s.replace(at, from.size(), 1, to);
@@ -188,8 +250,8 @@ int display_width(std::string_view s) {
 
 std::string api_of_op(const std::string& op) {
   static const std::map<std::string, std::string> kApi = {
-      {"walk", "damos_walk()"},      {"call", "damon_call()"},
-      {"start", "damon_start()"},    {"stop", "damon_stop()"},
+      {"walk", "damos_walk()"},         {"call", "damon_call()"},
+      {"start", "damon_start()"},       {"stop", "damon_stop()"},
       {"commit", "damon_commit_ctx()"}, {"is_running", "damon_is_running()"}};
   auto it = kApi.find(op.substr(0, op.find(' ')));
   return it == kApi.end() ? op : it->second;
