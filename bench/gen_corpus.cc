@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "harness/program/codec.h"
 #include "harness/program/executor.h"
@@ -27,9 +27,11 @@ int main(int argc, char** argv) {
   app.add_option("--ops", ops, "operations per program (split over the clients)")
       ->check(CLI::Range(1, program::kMaxOps))
       ->capture_default_str();
-  app.add_option("--clients", clients)->check(CLI::Range(1, program::kMaxClients))
+  app.add_option("--clients", clients)
+      ->check(CLI::Range(1, program::kMaxClients))
       ->capture_default_str();
-  app.add_option("--contexts", contexts)->check(CLI::Range(1, program::kMaxCtxs))
+  app.add_option("--contexts", contexts)
+      ->check(CLI::Range(1, program::kMaxCtxs))
       ->capture_default_str();
   app.add_option("--profile", profile_name)->capture_default_str();
   app.add_option("--mix", mix_text)->capture_default_str();

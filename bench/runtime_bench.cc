@@ -60,9 +60,9 @@ void run_two_threads(benchmark::State& state, rt::Strategy& strategy) {
     benchmark::DoNotOptimize(r.trace_hash);
   }
   state.counters["points"] = benchmark::Counter(2.0 * kPoints * static_cast<double>(runs));
-  state.counters["per_point"] = benchmark::Counter(
-      2.0 * kPoints * static_cast<double>(runs), benchmark::Counter::kIsRate |
-                                                      benchmark::Counter::kInvert);
+  state.counters["per_point"] =
+      benchmark::Counter(2.0 * kPoints * static_cast<double>(runs),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["steps_per_run"] = static_cast<double>(steps) / static_cast<double>(runs);
 }
 

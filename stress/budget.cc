@@ -54,8 +54,9 @@ program::Outcome overrun_outcome(const program::Program& p, uint64_t budget_ms) 
       "os run still going after {} ms with no wait the watchdog could see: some thread "
       "polls (sleeps in a loop) for a condition that never comes",
       budget_ms);
-  f.detail = "replay it in sim to see which thread polls and why:\n"
-             "  damon-harness run FILE --profile P --runtime sim --strategy random --runs 1000";
+  f.detail =
+      "replay it in sim to see which thread polls and why:\n"
+      "  damon-harness run FILE --profile P --runtime sim --strategy random --runs 1000";
   o.run.verdict = o.verdict;
   o.run.findings.push_back(f);
   return o;

@@ -39,7 +39,9 @@ ProgressLine::ProgressLine(const Stats& stats, uint64_t watchdog_ms)
   th_ = std::thread([this] { loop(); });
 }
 
-ProgressLine::~ProgressLine() { stop(); }
+ProgressLine::~ProgressLine() {
+  stop();
+}
 
 void ProgressLine::stop() {
   {

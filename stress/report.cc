@@ -39,9 +39,9 @@ std::string last_ops(const program::Outcome& o, int per_client) {
     out += fmt::format("  cpu{}: {} ops, {} returned\n", c, ops.size(), end);
     for (size_t i = begin; i < shown_end; i++) {
       const program::OpResult& r = *ops[i];
-      out += r.returned ? fmt::format("    #{:<2} {} = {}\n", r.index, r.op, kernel::errname(r.ret))
-                        : fmt::format("    #{:<2} {}   <- IN FLIGHT (never returned)\n", r.index,
-                                      r.op);
+      out += r.returned
+                 ? fmt::format("    #{:<2} {} = {}\n", r.index, r.op, kernel::errname(r.ret))
+                 : fmt::format("    #{:<2} {}   <- IN FLIGHT (never returned)\n", r.index, r.op);
     }
   }
   return out;

@@ -10,7 +10,9 @@ namespace {
 std::atomic<int> g_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free);
 
-void on_signal(int sig) { g_signal.store(sig, std::memory_order_relaxed); }
+void on_signal(int sig) {
+  g_signal.store(sig, std::memory_order_relaxed);
+}
 
 }  // namespace
 
@@ -23,7 +25,11 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-bool stop_requested() { return g_signal.load(std::memory_order_relaxed) != 0; }
-int stop_signal() { return g_signal.load(std::memory_order_relaxed); }
+bool stop_requested() {
+  return g_signal.load(std::memory_order_relaxed) != 0;
+}
+int stop_signal() {
+  return g_signal.load(std::memory_order_relaxed);
+}
 
 }  // namespace stress

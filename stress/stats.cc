@@ -18,8 +18,7 @@ namespace {
 // Ops whose value is a kernel return code; is_running returns a bool and
 // sleep/fault are harness actions.
 bool returns_errno(std::string_view op) {
-  return op.rfind("is_running", 0) != 0 && op.rfind("sleep", 0) != 0 &&
-         op.rfind("fault", 0) != 0;
+  return op.rfind("is_running", 0) != 0 && op.rfind("sleep", 0) != 0 && op.rfind("fault", 0) != 0;
 }
 
 void raise_max(std::atomic<uint64_t>& m, uint64_t v) {
@@ -32,11 +31,16 @@ void raise_max(std::atomic<uint64_t>& m, uint64_t v) {
 
 CallBucket bucket_of(int ret) {
   switch (ret) {
-    case 0: return kRetZero;
-    case -EBUSY: return kRetEbusy;
-    case -EINVAL: return kRetEinval;
-    case -ECANCELED: return kRetEcanceled;
-    default: return kRetOther;
+    case 0:
+      return kRetZero;
+    case -EBUSY:
+      return kRetEbusy;
+    case -EINVAL:
+      return kRetEinval;
+    case -ECANCELED:
+      return kRetEcanceled;
+    default:
+      return kRetOther;
   }
 }
 
@@ -65,9 +69,9 @@ uint64_t peak_resident_kib() {
 }
 
 uint64_t Stats::now_ns() const {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                   std::chrono::steady_clock::now() - t0)
-                                   .count());
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+          .count());
 }
 
 uint64_t Stats::current_wait_ns() const {
@@ -76,7 +80,9 @@ uint64_t Stats::current_wait_ns() const {
   return start && now > start ? now - start : 0;
 }
 
-void Stats::begin_run() { run_start_ns.store(now_ns() | 1, std::memory_order_relaxed); }
+void Stats::begin_run() {
+  run_start_ns.store(now_ns() | 1, std::memory_order_relaxed);
+}
 
 void Stats::end_run(const program::Outcome& o) {
   const uint64_t took = current_wait_ns();

@@ -7,7 +7,9 @@
 namespace stress {
 namespace {
 
-double ms(uint64_t ns) { return static_cast<double>(ns) / 1e6; }
+double ms(uint64_t ns) {
+  return static_cast<double>(ns) / 1e6;
+}
 
 }  // namespace
 
@@ -70,10 +72,12 @@ std::string summary_text(const Stats& s, const SessionInfo& info) {
       j["elapsed_s"].get<double>(), info.stopped_by, j["runs"].get<uint64_t>(),
       j["runs_per_s"].get<double>(), j["ops"].get<uint64_t>(), j["ops_per_s"].get<double>());
   out += "  calls:";
-  for (int b = 0; b < kNumBuckets; b++) out += fmt::format(" {}={}", kBucketNames[b], s.calls[b].load());
+  for (int b = 0; b < kNumBuckets; b++)
+    out += fmt::format(" {}={}", kBucketNames[b], s.calls[b].load());
   out += "\n  verdicts:";
   if (j.contains("verdicts"))
-    for (const auto& [name, n] : j["verdicts"].items()) out += fmt::format(" {}={}", name, n.get<uint64_t>());
+    for (const auto& [name, n] : j["verdicts"].items())
+      out += fmt::format(" {}={}", name, n.get<uint64_t>());
   out += fmt::format("\n  longest run {:.1f} ms, mean run {:.2f} ms\n",
                      j["max_run_ms"].get<double>(), j["mean_run_ms"].get<double>());
   if (info.watchdog_ms) {
@@ -94,9 +98,10 @@ std::string summary_text(const Stats& s, const SessionInfo& info) {
   if (info.finding_verdict.empty()) {
     out += "  no finding\n";
   } else {
-    out += fmt::format("  {} finding(s), {} selected by --stop-on; FINDING {}: {}\n  written to {}\n",
-                       info.findings, info.selected_findings, info.finding_verdict,
-                       info.finding_message, info.finding_file);
+    out +=
+        fmt::format("  {} finding(s), {} selected by --stop-on; FINDING {}: {}\n  written to {}\n",
+                    info.findings, info.selected_findings, info.finding_verdict,
+                    info.finding_message, info.finding_file);
   }
   return out;
 }

@@ -21,9 +21,9 @@ struct SessionInfo {
   int contexts = 0;
   std::string mix;
   double duration_s = 0;
-  uint64_t watchdog_ms = 0;  // os only
-  std::string stopped_by;    // "duration", "finding", "SIGINT", "SIGTERM"
-  uint64_t findings = 0;  // protocol findings written (all, with --stop-on)
+  uint64_t watchdog_ms = 0;        // os only
+  std::string stopped_by;          // "duration", "finding", "SIGINT", "SIGTERM"
+  uint64_t findings = 0;           // protocol findings written (all, with --stop-on)
   uint64_t selected_findings = 0;  // of those, the ones --stop-on selects (all without it)
   // The finding that stopped the session, else the first one.
   std::string finding_verdict;

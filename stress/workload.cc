@@ -76,15 +76,20 @@ bool fill_op(rt::SplitMix64& rng, const WorkloadConfig& cfg, ClientView* v, Op* 
     case OpKind::kCall:
       op->call = static_cast<program::CallMode>(cfg.profile->has_repeat ? rng.below(3) : 0);
       break;
-    case OpKind::kCommit: fill_commit(rng, op); break;
-    case OpKind::kRecreate: v->started &= static_cast<uint8_t>(~op->ctx_mask); break;
+    case OpKind::kCommit:
+      fill_commit(rng, op);
+      break;
+    case OpKind::kRecreate:
+      v->started &= static_cast<uint8_t>(~op->ctx_mask);
+      break;
     case OpKind::kFault:
       op->fault = rng.below(2) ? program::FaultKind::kAlloc : program::FaultKind::kKthreadRun;
       break;
     case OpKind::kSleep:
       op->sleep_ms = static_cast<uint16_t>(1 + rng.below(cfg.max_sleep_ms));
       break;
-    default: break;
+    default:
+      break;
   }
   return true;
 }
@@ -133,8 +138,8 @@ program::Program generate_program(rt::SplitMix64& rng, const WorkloadConfig& cfg
   program::Program p;
   for (int c = 0; c < cfg.clients; c++) {
     ClientView view;
-    const int len = cfg.exact_length ? cfg.ops_per_client
-                                     : 1 + static_cast<int>(rng.below(cfg.ops_per_client));
+    const int len =
+        cfg.exact_length ? cfg.ops_per_client : 1 + static_cast<int>(rng.below(cfg.ops_per_client));
     int attempts = 0;
     while (static_cast<int>(p.ops[c].size()) < len && attempts++ < 8 * len) {
       Op op;

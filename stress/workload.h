@@ -33,10 +33,10 @@ std::string format_mix(const OpMix& mix);
 
 struct WorkloadConfig {
   const damon::Profile* profile = nullptr;
-  int clients = 2;       // 1..kMaxClients
-  int contexts = 1;      // 1..kMaxCtxs
+  int clients = 2;                                 // 1..kMaxClients
+  int contexts = 1;                                // 1..kMaxCtxs
   int ops_per_client = program::kMaxOpsPerClient;  // upper bound; each client draws 1..this
-  bool exact_length = false;  // every client gets exactly ops_per_client ops
+  bool exact_length = false;                       // every client gets exactly ops_per_client ops
   uint16_t max_sleep_ms = 200;
   // Apply the start-before-call/walk rule below to every profile.
   bool start_before_use = false;

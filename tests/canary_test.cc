@@ -21,22 +21,35 @@ int find(Kind k, bool buggy, rt::Verdict want) {
 int count_findings(Kind k) {
   auto s = rt::make_random_strategy(12345);
   int n = 0;
-  for (int i = 0; i < kBudget; i++) n += canary::run_sim(k, false, *s, i).verdict != rt::Verdict::kOk;
+  for (int i = 0; i < kBudget; i++)
+    n += canary::run_sim(k, false, *s, i).verdict != rt::Verdict::kOk;
   return n;
 }
 
-TEST(Canary, LostWakeupFires) { EXPECT_GE(find(Kind::kLostWakeup, true, rt::Verdict::kLostWakeup), 0); }
-TEST(Canary, LostWakeupCleanTwin) { EXPECT_EQ(count_findings(Kind::kLostWakeup), 0); }
-TEST(Canary, AbbaFires) { EXPECT_GE(find(Kind::kAbba, true, rt::Verdict::kDeadlock), 0); }
-TEST(Canary, AbbaCleanTwin) { EXPECT_EQ(count_findings(Kind::kAbba), 0); }
+TEST(Canary, LostWakeupFires) {
+  EXPECT_GE(find(Kind::kLostWakeup, true, rt::Verdict::kLostWakeup), 0);
+}
+TEST(Canary, LostWakeupCleanTwin) {
+  EXPECT_EQ(count_findings(Kind::kLostWakeup), 0);
+}
+TEST(Canary, AbbaFires) {
+  EXPECT_GE(find(Kind::kAbba, true, rt::Verdict::kDeadlock), 0);
+}
+TEST(Canary, AbbaCleanTwin) {
+  EXPECT_EQ(count_findings(Kind::kAbba), 0);
+}
 TEST(Canary, UseAfterReturnFires) {
   EXPECT_GE(find(Kind::kUseAfterReturn, true, rt::Verdict::kUseAfterFree), 0);
 }
-TEST(Canary, UseAfterReturnCleanTwin) { EXPECT_EQ(count_findings(Kind::kUseAfterReturn), 0); }
+TEST(Canary, UseAfterReturnCleanTwin) {
+  EXPECT_EQ(count_findings(Kind::kUseAfterReturn), 0);
+}
 TEST(Canary, NeverCompletedFires) {
   EXPECT_GE(find(Kind::kNeverCompleted, true, rt::Verdict::kDeadlock), 0);
 }
-TEST(Canary, NeverCompletedCleanTwin) { EXPECT_EQ(count_findings(Kind::kNeverCompleted), 0); }
+TEST(Canary, NeverCompletedCleanTwin) {
+  EXPECT_EQ(count_findings(Kind::kNeverCompleted), 0);
+}
 
 TEST(Canary, LostWakeupReportNamesWaiterAndDropper) {
   auto s = rt::make_random_strategy(12345);

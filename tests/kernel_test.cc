@@ -37,8 +37,8 @@ TEST(Kthread, StopWaitsForTheFunctionAndReturnsItsResult) {
     SimRun r(seed);
     int iterations = 0, result = -1;
     r.e->spawn("cpu0", rt::ThreadKind::kClient, [&] {
-      kernel::TaskResult t = kernel::kthread_run_at(loop_until_stopped, &iterations, "kd",
-                                                    RT_SITE("kthread_run"));
+      kernel::TaskResult t =
+          kernel::kthread_run_at(loop_until_stopped, &iterations, "kd", RT_SITE("kthread_run"));
       ASSERT_EQ(t.err, 0);
       get_task_struct(t.task);
       result = kthread_stop_put(t.task);

@@ -29,7 +29,8 @@ CommandMain setup_timeline(CLI::App& app) {
       ->check(CLI::Range(10, 1000000))
       ->capture_default_str();
   return [a, style] {
-    a->timeline.style = *style == "ascii" ? report::TimelineStyle::kAscii : report::TimelineStyle::kBox;
+    a->timeline.style =
+        *style == "ascii" ? report::TimelineStyle::kAscii : report::TimelineStyle::kBox;
     return report::timeline_command(*a, std::cout, std::cerr);
   };
 }

@@ -22,8 +22,7 @@ CommandMain setup_triage(CLI::App& app) {
                                  "triage every input on this profile only (default: the input's "
                                  "own, else the first profile where it gives a finding)")
                       ->type_name("PROFILE");
-  app.add_flag("--all-profiles", a->options.all_profiles,
-               "triage every input on every profile")
+  app.add_flag("--all-profiles", a->options.all_profiles, "triage every input on every profile")
       ->excludes(profile);
   app.add_option("--jobs", a->options.jobs, "worker threads")
       ->check(CLI::Range(1, 256))

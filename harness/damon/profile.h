@@ -46,21 +46,22 @@ struct Profile {
   ExitOrder exit_order;
   bool kdamond_call_before_sleep;      // 6.14: kdamond_call right after prepare_access_checks
   bool wait_activation_cancels_calls;  // 6.14: kdamond_wait_activation does kdamond_call(ctx, true)
-  bool walk_completed_check_and_reset; // 6.15+: skip walk_fn if completed; reset flags on completion
-  bool walk_lock_across_apply;         // 6.17+: walk_control_lock held across kdamond_apply_schemes
-  bool maybe_corrupted;                // 7.0-rc fix 26f775a054c3
-  bool obsolete_flags;                 // 7.0: call/walk_control_obsolete
-  bool call_obsolete_in_new_ctx;       // mm-new: damon_new_ctx sets call_controls_obsolete
-  bool pause_loop;                     // RFC v4 pause loop in kdamond_fn
-  bool atomic_walk_cancel;             // damos_walk_cancel under one hold of walk_control_lock
-  bool stop_returns_void;              // mm-new: damon_stop cannot fail
-  bool start_validates;                // mm-new: damon_start commits into a test ctx first
-  bool start_rollback;                 // mm-new: damon_start stops what it started on failure
-  bool has_repeat;                     // 6.17+: damon_call_control.repeat / dealloc_on_cancel
-  bool commit_validates;               // mm-new: damon_commit_ctx commits into a test ctx first
+  bool walk_completed_check_and_reset;  // 6.15+: skip walk_fn if completed; reset flags on
+                                        // completion
+  bool walk_lock_across_apply;    // 6.17+: walk_control_lock held across kdamond_apply_schemes
+  bool maybe_corrupted;           // 7.0-rc fix 26f775a054c3
+  bool obsolete_flags;            // 7.0: call/walk_control_obsolete
+  bool call_obsolete_in_new_ctx;  // mm-new: damon_new_ctx sets call_controls_obsolete
+  bool pause_loop;                // RFC v4 pause loop in kdamond_fn
+  bool atomic_walk_cancel;        // damos_walk_cancel under one hold of walk_control_lock
+  bool stop_returns_void;         // mm-new: damon_stop cannot fail
+  bool start_validates;           // mm-new: damon_start commits into a test ctx first
+  bool start_rollback;            // mm-new: damon_start stops what it started on failure
+  bool has_repeat;                // 6.17+: damon_call_control.repeat / dealloc_on_cancel
+  bool commit_validates;          // mm-new: damon_commit_ctx commits into a test ctx first
   // Caller preconditions the kernel-doc of this version states (see contracts.cc).
-  bool call_needs_started;             // 7.0: damon_call only after a successful damon_start
-  bool walk_needs_started;             // 7.0, mm-new: damos_walk only after damon_start
+  bool call_needs_started;  // 7.0: damon_call only after a successful damon_start
+  bool walk_needs_started;  // 7.0, mm-new: damos_walk only after damon_start
 };
 
 const std::vector<Profile>& profiles();

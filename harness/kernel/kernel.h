@@ -51,7 +51,7 @@ void wait_for_completion_at(completion* c, const rt::Site* site);
 // A task. Its lifetime is tracked: it dies when its last reference is put.
 struct task_struct : Tracked {
   int tid = -1;
-  std::atomic<int> usage{0};           // references (the thread holds one until it exits)
+  std::atomic<int> usage{0};             // references (the thread holds one until it exits)
   std::atomic<bool> should_stop{false};  // set by kthread_stop
   int result = 0;                        // what the thread function returned
   std::string comm;
@@ -104,9 +104,13 @@ class CallerFrame {
 void check_alive_at(const Tracked* obj, const rt::Site* site);
 // Scheduling point + lifetime check of `obj` (no-op check for untracked types).
 void touch_at(const Tracked* obj, const rt::Site* site);
-inline void touch_at(const void*, const rt::Site* site) { rt::Execution::current().point(site); }
+inline void touch_at(const void*, const rt::Site* site) {
+  rt::Execution::current().point(site);
+}
 // A scheduling point before an access to shared state that is not in a tracked object.
-inline void shared_access_at(const rt::Site* site) { rt::Execution::current().point(site); }
+inline void shared_access_at(const rt::Site* site) {
+  rt::Execution::current().point(site);
+}
 
 }  // namespace kernel
 
@@ -128,10 +132,10 @@ inline void shared_access_at(const rt::Site* site) { rt::Execution::current().po
 // READ(obj, field, "label") / WRITE(obj, field, value, "label"): a declared
 // shared-state access through a tracked (or plain) object.
 #define READ(obj, field, label) (::kernel::touch_at((obj), RT_SITE(label)), (obj)->field)
-#define WRITE(obj, field, value, label)            \
-  do {                                             \
-    ::kernel::touch_at((obj), RT_SITE(label));     \
-    (obj)->field = (value);                        \
+#define WRITE(obj, field, value, label)        \
+  do {                                         \
+    ::kernel::touch_at((obj), RT_SITE(label)); \
+    (obj)->field = (value);                    \
   } while (0)
 
 #endif  // DWH_KERNEL_IMPL

@@ -31,7 +31,8 @@ template <class T>
 void RefPtr<T>::reset_quiet() {
   T* old = p_;
   p_ = nullptr;
-  if (old && rt::Execution::current_or_null()) list_detail::unref(list_detail::reach_of(old), nullptr);
+  if (old && rt::Execution::current_or_null())
+    list_detail::unref(list_detail::reach_of(old), nullptr);
 }
 
 template <class T>

@@ -35,7 +35,9 @@ World& World::current() {
   return *w;
 }
 
-void World::attach(rt::Execution& e) { e.user = this; }
+void World::attach(rt::Execution& e) {
+  e.user = this;
+}
 
 void World::born(Tracked* obj, const char* what, Owner owner, std::string owner_desc,
                  const rt::Site* site) {
@@ -60,8 +62,8 @@ void World::died(Tracked* obj, const rt::Site* site) {
     } else if (!it->second.alive) {
       twice = true;
       what = it->second.what;
-      first_death = it->second.death_thread + " at " + rt::site_text(it->second.death_site) +
-                    " [" + it->second.death_stack + "]";
+      first_death = it->second.death_thread + " at " + rt::site_text(it->second.death_site) + " [" +
+                    it->second.death_stack + "]";
     } else {
       Record& r = it->second;
       r.alive = false;
@@ -113,8 +115,8 @@ void World::check(const Tracked* obj, const rt::Site* site) {
   f.verdict = rt::Verdict::kUseAfterFree;
   f.site = rt::site_text(site);
   f.message = msg + ", accessed by " + e.thread_name(self) + " at " + f.site;
-  f.detail = "access: " + e.thread_name(self) + " at " + f.site + " [" + e.stack_of(self) + "]\n" +
-             detail;
+  f.detail =
+      "access: " + e.thread_name(self) + " at " + f.site + " [" + e.stack_of(self) + "]\n" + detail;
   e.report(std::move(f));
 }
 
@@ -130,7 +132,8 @@ std::vector<std::string> World::live_heap_objects() const {
   std::lock_guard<std::mutex> g(mu_);
   std::vector<std::string> out;
   for (const auto& [obj, r] : table_) {
-    if (r.alive && r.owner == Owner::kHeap) out.push_back(std::string(r.what) + " (" + r.owner_desc + ")");
+    if (r.alive && r.owner == Owner::kHeap)
+      out.push_back(std::string(r.what) + " (" + r.owner_desc + ")");
   }
   return out;
 }

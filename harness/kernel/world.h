@@ -24,7 +24,7 @@ struct Tracked {
 
 struct Faults {
   std::atomic<int> fail_kthread_run{0};  // the next N kthread_run calls fail with -ENOMEM
-  std::atomic<int> fail_alloc{0};       // the next N fallible allocations return nullptr
+  std::atomic<int> fail_alloc{0};        // the next N fallible allocations return nullptr
 };
 
 // Why an object exists and how it must end.

@@ -3,9 +3,9 @@
 
 namespace program {
 
-inline constexpr int kMaxClients = 3;   // client threads ("CPUs")
-inline constexpr int kMaxCtxs = 2;      // DAMON contexts
-inline constexpr int kMaxSchemes = 3;   // schemes per context (= damon::kMaxSchemes)
+inline constexpr int kMaxClients = 3;  // client threads ("CPUs")
+inline constexpr int kMaxCtxs = 2;     // DAMON contexts
+inline constexpr int kMaxSchemes = 3;  // schemes per context (= damon::kMaxSchemes)
 inline constexpr int kMaxOpsPerClient = 16;
 inline constexpr int kMaxOps = kMaxClients * kMaxOpsPerClient;
 inline constexpr int kMaxSleepMs = 1000;

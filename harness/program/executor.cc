@@ -14,9 +14,12 @@ constexpr uint64_t kTeardownPollMs = 100;
 
 std::unique_ptr<rt::Strategy> make_strategy(const Program& p, const RunConfig& cfg) {
   switch (cfg.strategy) {
-    case StrategyKind::kRandom: return rt::make_random_strategy(cfg.seed);
-    case StrategyKind::kPct: return rt::make_pct_strategy(cfg.seed, cfg.pct_depth, 2000);
-    case StrategyKind::kProgram: break;
+    case StrategyKind::kRandom:
+      return rt::make_random_strategy(cfg.seed);
+    case StrategyKind::kPct:
+      return rt::make_pct_strategy(cfg.seed, cfg.pct_depth, 2000);
+    case StrategyKind::kProgram:
+      break;
   }
   return rt::make_schedule_strategy(p.schedule);
 }
@@ -94,10 +97,10 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
   // Thread ids: clients 0..n-1 (what schedules name), then teardown, then setup.
   RunState* s = st.get();
   for (int c = 0; c < nr_clients; c++) {
-    e->spawn("cpu" + std::to_string(c), rt::ThreadKind::kClient,
-             [s, c] { client_body(*s, c); });
+    e->spawn("cpu" + std::to_string(c), rt::ThreadKind::kClient, [s, c] { client_body(*s, c); });
   }
-  e->spawn("teardown", rt::ThreadKind::kFinisher, [s, nr_clients] { teardown_body(*s, nr_clients); });
+  e->spawn("teardown", rt::ThreadKind::kFinisher,
+           [s, nr_clients] { teardown_body(*s, nr_clients); });
   e->spawn("setup", rt::ThreadKind::kSetup, [s] { setup_contexts(*s); });
   kernel::World* w = world.get();
   e->describe_state = [s, w] { return describe_contexts(*w, *s); };

@@ -32,9 +32,9 @@ struct RunConfig {
 struct OpResult {
   int client = 0;
   int index = 0;
-  std::string op;       // format_op()
+  std::string op;  // format_op()
   bool returned = false;
-  int ret = 0;          // return value (bool as 0/1 for is_running)
+  int ret = 0;  // return value (bool as 0/1 for is_running)
 };
 
 struct Outcome {

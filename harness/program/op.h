@@ -31,26 +31,26 @@ enum class OpKind : uint8_t {
 inline constexpr int kNumOpKinds = 12;
 
 enum class CallMode : uint8_t {
-  kOnce,          // stack control, one-shot
-  kRepeat,        // module-style static repeat control, reused across calls
-  kRepeatDealloc, // sysfs-style kmalloc'd repeat control with dealloc_on_cancel
+  kOnce,           // stack control, one-shot
+  kRepeat,         // module-style static repeat control, reused across calls
+  kRepeatDealloc,  // sysfs-style kmalloc'd repeat control with dealloc_on_cancel
 };
 enum class FaultKind : uint8_t { kKthreadRun, kAlloc };
 
 struct Op {
   OpKind kind = OpKind::kIsRunning;
-  uint8_t ctx_mask = 1;       // start/stop: bit i = ctx i (never 0); others: one bit
-  bool exclusive = false;     // start
+  uint8_t ctx_mask = 1;    // start/stop: bit i = ctx i (never 0); others: one bit
+  bool exclusive = false;  // start
   CallMode call = CallMode::kOnce;
   // commit
-  uint8_t nr_schemes = 1;                            // 0..kMaxSchemes
-  uint8_t interval[kMaxSchemes] = {1, 2, 3};         // apply interval in samples, 1..8
+  uint8_t nr_schemes = 1;                     // 0..kMaxSchemes
+  uint8_t interval[kMaxSchemes] = {1, 2, 3};  // apply interval in samples, 1..8
   bool wmarks_active = true;
   bool fail = false;
   FaultKind fault = FaultKind::kKthreadRun;
-  uint16_t sleep_ms = 10;     // sleep, 1..kMaxSleepMs
+  uint16_t sleep_ms = 10;  // sleep, 1..kMaxSleepMs
   bool operator==(const Op&) const = default;
-  int ctx() const;            // lowest ctx in ctx_mask
+  int ctx() const;  // lowest ctx in ctx_mask
 };
 
 // An expectation line: "# expect <profile>: <verdict>".
@@ -64,8 +64,8 @@ struct Program {
   std::vector<Op> ops[kMaxClients];  // per client
   rt::Schedule schedule;             // empty: default policy (or the strategy's own)
   std::vector<Expect> expects;
-  std::vector<std::string> comments; // header comments, kept by the text format
-  int nr_clients() const;            // highest client with ops + 1 (at least 1)
+  std::vector<std::string> comments;  // header comments, kept by the text format
+  int nr_clients() const;             // highest client with ops + 1 (at least 1)
   size_t nr_ops() const;
   bool operator==(const Program& o) const {
     for (int i = 0; i < kMaxClients; i++)

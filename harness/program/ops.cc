@@ -13,7 +13,9 @@ namespace {
 
 using damon::damon_ctx;
 
-rt::Execution& ex() { return rt::Execution::current(); }
+rt::Execution& ex() {
+  return rt::Execution::current();
+}
 
 void contract_violation(std::string msg) {
   rt::Finding f;
@@ -153,8 +155,8 @@ int call_repeat_static(RunState& st, int client, int ctx) {
 // sysfs: a kmalloc'd repeat control with dealloc_on_cancel, freed by the caller
 // when damon_call() fails and by the kdamond when it is canceled.
 int call_repeat_dealloc(RunState& st, Slot& slot, const std::string& owner) {
-  auto* c = kernel::kzalloc_obj<damon::damon_call_control>(
-      "repeat control (dealloc_on_cancel)", RT_SITE("kmalloc repeat control"));
+  auto* c = kernel::kzalloc_obj<damon::damon_call_control>("repeat control (dealloc_on_cancel)",
+                                                           RT_SITE("kmalloc repeat control"));
   if (!c) return -ENOMEM;
   auto rec = std::make_unique<CallRecord>();
   CallRecord* r = rec.get();
@@ -210,8 +212,8 @@ void setup_contexts(RunState& st) {
 }
 
 int run_op(RunState& st, int client, int index, const Op& op) {
-  const std::string owner = "cpu" + std::to_string(client) + " op#" + std::to_string(index) + " " +
-                            format_op(op);
+  const std::string owner =
+      "cpu" + std::to_string(client) + " op#" + std::to_string(index) + " " + format_op(op);
   const int ci = op.ctx();
   Slot& slot = st.slots[ci];
   const bool on_ctx = op.kind != OpKind::kFault && op.kind != OpKind::kSleep;
@@ -232,8 +234,10 @@ int run_op(RunState& st, int client, int index, const Op& op) {
     if (inflight.mask >> i & 1) st.slots[i].inflight.fetch_add(1);
   damon::damon_params p;
   switch (op.kind) {
-    case OpKind::kStart: return start(st, op);
-    case OpKind::kStop: return stop(st, op);
+    case OpKind::kStart:
+      return start(st, op);
+    case OpKind::kStop:
+      return stop(st, op);
     case OpKind::kPause:
     case OpKind::kResume:
       p = params_of(slot);
@@ -247,21 +251,28 @@ int run_op(RunState& st, int client, int index, const Op& op) {
       p.wmarks_active = op.wmarks_active;
       p.fail = op.fail;
       return commit(slot, p, owner);
-    case OpKind::kWalk: return walk(st, slot, owner);
+    case OpKind::kWalk:
+      return walk(st, slot, owner);
     case OpKind::kCall:
       // Before 6.17 there is no repeat mode: every caller used one-shot calls.
       if (op.call == CallMode::kOnce || !st.profile->has_repeat) return call_once(st, slot, owner);
       if (op.call == CallMode::kRepeat) return call_repeat_static(st, client, ci);
       return call_repeat_dealloc(st, slot, owner);
-    case OpKind::kInvalidate: damon::damon_invalidate_target(slot.ctx.load()); return 0;
-    case OpKind::kRecreate: return recreate(st, ci, owner);
+    case OpKind::kInvalidate:
+      damon::damon_invalidate_target(slot.ctx.load());
+      return 0;
+    case OpKind::kRecreate:
+      return recreate(st, ci, owner);
     case OpKind::kFault: {
       kernel::Faults& f = kernel::World::current().faults;
       (op.fault == FaultKind::kKthreadRun ? f.fail_kthread_run : f.fail_alloc).fetch_add(1);
       return 0;
     }
-    case OpKind::kSleep: kernel::schedule_timeout_idle_ms_at(op.sleep_ms, RT_SITE("sleep")); return 0;
-    case OpKind::kIsRunning: return damon::damon_is_running(slot.ctx.load()) ? 1 : 0;
+    case OpKind::kSleep:
+      kernel::schedule_timeout_idle_ms_at(op.sleep_ms, RT_SITE("sleep"));
+      return 0;
+    case OpKind::kIsRunning:
+      return damon::damon_is_running(slot.ctx.load()) ? 1 : 0;
   }
   return 0;
 }

@@ -4,16 +4,26 @@ namespace report {
 
 std::string_view class_name(TriageClass c) {
   switch (c) {
-    case TriageClass::kDeadlock: return "deadlock";
-    case TriageClass::kLostRequest: return "lost request";
-    case TriageClass::kLivelock: return "livelock/starvation";
-    case TriageClass::kUseAfterFree: return "use after return/free";
-    case TriageClass::kReturnContract: return "return-code contract violation";
-    case TriageClass::kCallerContract: return "caller contract violation";
-    case TriageClass::kTsanRace: return "TSan data race";
-    case TriageClass::kSanitizer: return "ASan/UBSan report";
-    case TriageClass::kNoLongerReproduces: return "no longer reproduces";
-    case TriageClass::kHarnessBug: return "harness bug";
+    case TriageClass::kDeadlock:
+      return "deadlock";
+    case TriageClass::kLostRequest:
+      return "lost request";
+    case TriageClass::kLivelock:
+      return "livelock/starvation";
+    case TriageClass::kUseAfterFree:
+      return "use after return/free";
+    case TriageClass::kReturnContract:
+      return "return-code contract violation";
+    case TriageClass::kCallerContract:
+      return "caller contract violation";
+    case TriageClass::kTsanRace:
+      return "TSan data race";
+    case TriageClass::kSanitizer:
+      return "ASan/UBSan report";
+    case TriageClass::kNoLongerReproduces:
+      return "no longer reproduces";
+    case TriageClass::kHarnessBug:
+      return "harness bug";
   }
   return "unknown";
 }
@@ -21,16 +31,24 @@ std::string_view class_name(TriageClass c) {
 TriageClass class_of_verdict(rt::Verdict v) {
   switch (v) {
     case rt::Verdict::kDeadlock:
-    case rt::Verdict::kWatchdogHang: return TriageClass::kDeadlock;
-    case rt::Verdict::kLostWakeup: return TriageClass::kLostRequest;
-    case rt::Verdict::kLivelock: return TriageClass::kLivelock;
+    case rt::Verdict::kWatchdogHang:
+      return TriageClass::kDeadlock;
+    case rt::Verdict::kLostWakeup:
+      return TriageClass::kLostRequest;
+    case rt::Verdict::kLivelock:
+      return TriageClass::kLivelock;
     case rt::Verdict::kUseAfterFree:
     case rt::Verdict::kDoubleFree:
-    case rt::Verdict::kLeak: return TriageClass::kUseAfterFree;
-    case rt::Verdict::kReturnContract: return TriageClass::kReturnContract;
-    case rt::Verdict::kCallerContract: return TriageClass::kCallerContract;
-    case rt::Verdict::kHarnessBug: return TriageClass::kHarnessBug;
-    case rt::Verdict::kOk: break;
+    case rt::Verdict::kLeak:
+      return TriageClass::kUseAfterFree;
+    case rt::Verdict::kReturnContract:
+      return TriageClass::kReturnContract;
+    case rt::Verdict::kCallerContract:
+      return TriageClass::kCallerContract;
+    case rt::Verdict::kHarnessBug:
+      return TriageClass::kHarnessBug;
+    case rt::Verdict::kOk:
+      break;
   }
   return TriageClass::kNoLongerReproduces;
 }

@@ -21,12 +21,12 @@ namespace report {
 enum class TriageClass {
   kDeadlock,
   kLostRequest,
-  kLivelock,            // livelock / starvation
-  kUseAfterFree,        // use after return/free, double free, leak
+  kLivelock,      // livelock / starvation
+  kUseAfterFree,  // use after return/free, double free, leak
   kReturnContract,
   kCallerContract,
   kTsanRace,
-  kSanitizer,           // ASan/UBSan report
+  kSanitizer,  // ASan/UBSan report
   kNoLongerReproduces,
   kHarnessBug,
 };
@@ -43,10 +43,10 @@ SanitizerKind sanitizer_in(std::string_view header_text);
 
 struct ReplayStats {
   int sim_runs = 0;
-  int sim_reproduced = 0;       // runs with the first run's signature and a finding
+  int sim_reproduced = 0;  // runs with the first run's signature and a finding
   bool sim_hash_mismatch = false;
   int os_runs = 0;
-  int os_reproduced = 0;        // runs with a finding
+  int os_reproduced = 0;                   // runs with a finding
   rt::Verdict verdict = rt::Verdict::kOk;  // first finding verdict seen (sim, then os)
 };
 

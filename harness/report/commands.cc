@@ -28,10 +28,12 @@ program::RunConfig replay_config(const damon::Profile* p, bool trace) {
 
 const damon::Profile* pick_profile(const std::string& requested, const Input& in,
                                    std::string* error) {
-  const std::string name =
-      !requested.empty() ? requested : !in.profile.empty() ? in.profile : kDefaultProfile;
+  const std::string name = !requested.empty()    ? requested
+                           : !in.profile.empty() ? in.profile
+                                                 : kDefaultProfile;
   const damon::Profile* p = damon::find_profile(name);
-  if (!p) *error = "unknown profile '" + name + "' (known: " + std::string(damon::profile_names()) + ")";
+  if (!p)
+    *error = "unknown profile '" + name + "' (known: " + std::string(damon::profile_names()) + ")";
   return p;
 }
 
@@ -48,12 +50,13 @@ int triage_command(const TriageArgs& args, std::ostream& out, std::ostream& err)
     err << "error: " << error << "\n";
     return kExitBadInput;
   }
-  out << "profile: " << (args.options.profile.empty() ? (args.options.all_profiles ? "all" : "per input")
-                                                      : args.options.profile)
+  out << "profile: "
+      << (args.options.profile.empty() ? (args.options.all_profiles ? "all" : "per input")
+                                       : args.options.profile)
       << "\n";
   for (const Bucket& b : rep.buckets)
-    out << "bucket " << b.id << ": " << class_name(b.cls) << ", " << b.members.size()
-        << " inputs, " << b.signature.key() << "\n";
+    out << "bucket " << b.id << ": " << class_name(b.cls) << ", " << b.members.size() << " inputs, "
+        << b.signature.key() << "\n";
   out << rep.inputs.size() << " inputs, " << rep.buckets.size() << " buckets, "
       << rep.skipped.size() << " skipped, " << rep.seconds << " s; report in " << args.out_dir
       << "/report.md\n";
@@ -72,8 +75,9 @@ int timeline_command(const TimelineArgs& args, std::ostream& out, std::ostream& 
     return kExitBadInput;
   }
   const program::Outcome o = program::execute(in.program, replay_config(p, true));
-  out << "profile: " << p->name << ", schedule: "
-      << (in.program.schedule.preemptions.empty() ? "default" : "recorded") << "\n\n";
+  out << "profile: " << p->name
+      << ", schedule: " << (in.program.schedule.preemptions.empty() ? "default" : "recorded")
+      << "\n\n";
   out << render_timeline(o, args.timeline);
   return o.verdict == rt::Verdict::kOk ? kExitOk : kExitFinding;
 }

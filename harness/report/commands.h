@@ -36,7 +36,7 @@ inline constexpr int kExitBadInput = 2;
 struct MinimizeArgs {
   std::string file;
   std::string profile;
-  std::string output;   // -o; empty: print only
+  std::string output;  // -o; empty: print only
   int max_runs = 3000;
 };
 int minimize_command(const MinimizeArgs& args, std::ostream& out, std::ostream& err);

@@ -22,7 +22,9 @@ program::RunConfig replay_config(const damon::Profile& profile, rt::RuntimeKind 
   return cfg;
 }
 
-bool has_finding(const program::Outcome& o) { return o.verdict != rt::Verdict::kOk; }
+bool has_finding(const program::Outcome& o) {
+  return o.verdict != rt::Verdict::kOk;
+}
 
 // The profiles one input is triaged on (see triage.h).
 std::vector<const damon::Profile*> profiles_for(const Input& in, const TriageOptions& opt) {
@@ -37,8 +39,7 @@ std::vector<const damon::Profile*> profiles_for(const Input& in, const TriageOpt
   return {all.front()};
 }
 
-void replay_os(const program::Program& p, const damon::Profile& profile, int runs,
-               InputResult* r) {
+void replay_os(const program::Program& p, const damon::Profile& profile, int runs, InputResult* r) {
   const program::RunConfig cfg = replay_config(profile, rt::RuntimeKind::kOs);
   for (int i = 0; i < runs; i++) {
     const program::Outcome o = program::execute(p, cfg);
@@ -97,8 +98,9 @@ void finish_bucket(Bucket* b, const std::vector<InputResult>& inputs, const Tria
   const damon::Profile& home = *damon::find_profile(rep.profile);
   b->minimal = rep.program;
   if (opt.minimize && minimisable(b->cls)) {
-    program::MinimizeLimits lim{b->cls == TriageClass::kLivelock ? std::min(200, opt.minimize_max_runs)
-                                                                  : opt.minimize_max_runs};
+    program::MinimizeLimits lim{b->cls == TriageClass::kLivelock
+                                    ? std::min(200, opt.minimize_max_runs)
+                                    : opt.minimize_max_runs};
     program::MinimizeStats st;
     const Signature sig = b->signature;
     b->minimal = program::minimize(
@@ -108,7 +110,8 @@ void finish_bucket(Bucket* b, const std::vector<InputResult>& inputs, const Tria
   }
   b->minimal.expects.clear();
   for (const damon::Profile& p : damon::profiles()) {
-    const program::Outcome o = program::execute(b->minimal, replay_config(p, rt::RuntimeKind::kSim));
+    const program::Outcome o =
+        program::execute(b->minimal, replay_config(p, rt::RuntimeKind::kSim));
     const bool same = has_finding(o) && signature_of(o) == b->signature;
     b->matrix.push_back(ProfileCell{std::string(p.name), o.verdict, same});
     b->minimal.expects.push_back(program::Expect{std::string(p.name), o.verdict});

@@ -28,7 +28,7 @@ namespace report {
 
 struct TriageOptions {
   std::vector<std::string> paths;
-  std::string profile;        // empty: see above
+  std::string profile;  // empty: see above
   bool all_profiles = false;
   int jobs = 1;
   int sim_replays = 10;
@@ -41,7 +41,7 @@ struct InputResult {
   std::string path;
   std::string profile;
   InputKind kind = InputKind::kText;
-  program::Program program;   // with the schedule of the first replay
+  program::Program program;  // with the schedule of the first replay
   ReplayStats stats;
   Signature signature;
   TriageClass cls = TriageClass::kNoLongerReproduces;
@@ -54,7 +54,7 @@ struct ProfileCell {
 };
 
 struct Bucket {
-  int id = 0;                 // 1-based, in report order
+  int id = 0;  // 1-based, in report order
   TriageClass cls = TriageClass::kNoLongerReproduces;
   Signature signature;
   std::vector<size_t> members;  // indices into TriageReport::inputs
@@ -62,7 +62,7 @@ struct Bucket {
   program::Program minimal;
   int minimize_runs = 0;
   std::vector<ProfileCell> matrix;
-  std::string timeline;       // of the minimal program on the representative's profile
+  std::string timeline;  // of the minimal program on the representative's profile
 };
 
 struct TriageReport {

@@ -34,22 +34,26 @@ std::string bucket_markdown(const Bucket& b, const TriageReport& rep) {
   std::string out = fmt::format("## Bucket {}: {}\n\n", b.id, class_name(b.cls));
   out += fmt::format("- verdict: {}\n- inputs: {}\n- representative: `{}` on {}\n",
                      rt::verdict_name(b.signature.verdict), b.members.size(), r.path, r.profile);
-  out += fmt::format("- reproducibility: {}\n- minimisation: {} ops / {} preemptions -> {} ops / "
-                     "{} preemptions ({} runs)\n\nSignature:\n\n",
-                     rate(r.stats), r.program.nr_ops(), r.program.schedule.preemptions.size(),
-                     b.minimal.nr_ops(), b.minimal.schedule.preemptions.size(), b.minimize_runs);
+  out += fmt::format(
+      "- reproducibility: {}\n- minimisation: {} ops / {} preemptions -> {} ops / "
+      "{} preemptions ({} runs)\n\nSignature:\n\n",
+      rate(r.stats), r.program.nr_ops(), r.program.schedule.preemptions.size(), b.minimal.nr_ops(),
+      b.minimal.schedule.preemptions.size(), b.minimize_runs);
   for (const std::string& f : b.signature.facts) out += "- `" + f + "`\n";
   out += "\nProfiles:\n\n" + matrix_markdown(b);
   out += "\nMinimal program (`bucket-" + std::to_string(b.id) + ".txt`):\n\n```\n" +
-         program::print_program(bucket_program(b, rep)) + "```\n\nTimeline:\n\n```\n" +
-         b.timeline + "```\n\n";
+         program::print_program(bucket_program(b, rep)) + "```\n\nTimeline:\n\n```\n" + b.timeline +
+         "```\n\n";
   return out;
 }
 
 nlohmann::json stats_json(const ReplayStats& s) {
-  return {{"sim_runs", s.sim_runs},         {"sim_reproduced", s.sim_reproduced},
-          {"sim_diverged", s.sim_hash_mismatch}, {"os_runs", s.os_runs},
-          {"os_reproduced", s.os_reproduced}, {"verdict", rt::verdict_name(s.verdict)}};
+  return {{"sim_runs", s.sim_runs},
+          {"sim_reproduced", s.sim_reproduced},
+          {"sim_diverged", s.sim_hash_mismatch},
+          {"os_runs", s.os_runs},
+          {"os_reproduced", s.os_reproduced},
+          {"verdict", rt::verdict_name(s.verdict)}};
 }
 
 nlohmann::json bucket_json(const Bucket& b, const TriageReport& rep) {
@@ -79,25 +83,27 @@ nlohmann::json bucket_json(const Bucket& b, const TriageReport& rep) {
 program::Program bucket_program(const Bucket& b, const TriageReport& rep) {
   program::Program p = b.minimal;
   const InputResult& r = rep.inputs[b.representative];
-  p.comments = {fmt::format("triage bucket {}: {} ({})", b.id, class_name(b.cls),
-                            rt::verdict_name(b.signature.verdict)),
-                "signature: " + b.signature.key(),
-                fmt::format("minimised from {} on profile {}", r.path, r.profile),
-                fmt::format("replay: damon-harness timeline bucket-{}.txt --profile {}", b.id,
-                            r.profile)};
+  p.comments = {
+      fmt::format("triage bucket {}: {} ({})", b.id, class_name(b.cls),
+                  rt::verdict_name(b.signature.verdict)),
+      "signature: " + b.signature.key(),
+      fmt::format("minimised from {} on profile {}", r.path, r.profile),
+      fmt::format("replay: damon-harness timeline bucket-{}.txt --profile {}", b.id, r.profile)};
   return p;
 }
 
 std::string report_markdown(const TriageReport& rep) {
-  std::string out = fmt::format("# Triage report\n\n{} inputs, {} buckets, {} skipped, {:.1f} s\n\n",
-                                rep.inputs.size(), rep.buckets.size(), rep.skipped.size(), rep.seconds);
+  std::string out =
+      fmt::format("# Triage report\n\n{} inputs, {} buckets, {} skipped, {:.1f} s\n\n",
+                  rep.inputs.size(), rep.buckets.size(), rep.skipped.size(), rep.seconds);
   out += "| bucket | class | verdict | inputs | reproduces on |\n|---|---|---|---|---|\n";
   for (const Bucket& b : rep.buckets) {
     std::string on;
     for (const ProfileCell& c : b.matrix)
       if (c.reproduces) on += (on.empty() ? "" : ", ") + c.profile;
-    out += fmt::format("| {} | {} | {} | {} | {} |\n", b.id, class_name(b.cls),
-                       rt::verdict_name(b.signature.verdict), b.members.size(), on.empty() ? "-" : on);
+    out +=
+        fmt::format("| {} | {} | {} | {} | {} |\n", b.id, class_name(b.cls),
+                    rt::verdict_name(b.signature.verdict), b.members.size(), on.empty() ? "-" : on);
   }
   out += "\n";
   if (!rep.skipped.empty()) {
@@ -110,15 +116,18 @@ std::string report_markdown(const TriageReport& rep) {
 }
 
 nlohmann::json report_json(const TriageReport& rep) {
-  nlohmann::json j = {{"seconds", rep.seconds}, {"inputs", nlohmann::json::array()},
-                      {"skipped", nlohmann::json::array()}, {"buckets", nlohmann::json::array()}};
+  nlohmann::json j = {{"seconds", rep.seconds},
+                      {"inputs", nlohmann::json::array()},
+                      {"skipped", nlohmann::json::array()},
+                      {"buckets", nlohmann::json::array()}};
   for (const InputResult& r : rep.inputs)
     j["inputs"].push_back({{"path", r.path},
                            {"profile", r.profile},
                            {"class", class_name(r.cls)},
                            {"signature", r.signature.key()},
                            {"reproducibility", stats_json(r.stats)}});
-  for (const Skipped& s : rep.skipped) j["skipped"].push_back({{"path", s.path}, {"reason", s.reason}});
+  for (const Skipped& s : rep.skipped)
+    j["skipped"].push_back({{"path", s.path}, {"reason", s.reason}});
   for (const Bucket& b : rep.buckets) j["buckets"].push_back(bucket_json(b, rep));
   return j;
 }
@@ -133,10 +142,12 @@ bool write_report(const TriageReport& rep, const std::string& out_dir, std::stri
   const fs::path dir(out_dir);
   for (const Bucket& b : rep.buckets) {
     const std::string name = "bucket-" + std::to_string(b.id) + ".txt";
-    if (!program::write_file_atomic((dir / name).string(), program::print_program(bucket_program(b, rep)), error))
+    if (!program::write_file_atomic((dir / name).string(),
+                                    program::print_program(bucket_program(b, rep)), error))
       return false;
   }
-  return program::write_file_atomic((dir / "report.json").string(), report_json(rep).dump(2) + "\n", error) &&
+  return program::write_file_atomic((dir / "report.json").string(), report_json(rep).dump(2) + "\n",
+                                    error) &&
          program::write_file_atomic((dir / "report.md").string(), report_markdown(rep), error);
 }
 

@@ -11,9 +11,13 @@ namespace {
 thread_local Execution* tl_current = nullptr;
 }  // namespace
 
-void set_current(Execution* e) { tl_current = e; }
+void set_current(Execution* e) {
+  tl_current = e;
+}
 
-Execution* Execution::current_or_null() { return tl_current; }
+Execution* Execution::current_or_null() {
+  return tl_current;
+}
 
 Execution& Execution::current() {
   if (!tl_current) {
@@ -23,8 +27,12 @@ Execution& Execution::current() {
   return *tl_current;
 }
 
-FrameGuard::FrameGuard(const char* name) { Execution::current().push_frame(name); }
-FrameGuard::~FrameGuard() { Execution::current().pop_frame(); }
+FrameGuard::FrameGuard(const char* name) {
+  Execution::current().push_frame(name);
+}
+FrameGuard::~FrameGuard() {
+  Execution::current().pop_frame();
+}
 
 uint64_t default_watchdog_ms() {
   if (const char* s = std::getenv("DWH_WATCHDOG_MS")) {

@@ -86,15 +86,15 @@ class Event {
 };
 
 struct Options {
-  uint64_t max_steps = 100000;                   // sim: livelock budget
+  uint64_t max_steps = 100000;                    // sim: livelock budget
   uint64_t max_virtual_ns = 120ull * 1000000000;  // sim: livelock budget
-  bool detect_lost_wakeups = true;               // sim
-  bool record_trace = true;                      // keep the per-point trace
+  bool detect_lost_wakeups = true;                // sim
+  bool record_trace = true;                       // keep the per-point trace
   // os: real nanoseconds per virtual nanosecond (0.01 = 100x faster than real)
   double time_scale = 0.01;
-  uint64_t watchdog_ms = 0;     // os: 0 = use default_watchdog_ms()
-  uint32_t perturb_seed = 0;    // os: 0 = no timing perturbation
-  uint8_t perturb_rate = 0;     // os: 0..255, chance per point of a yield/short sleep
+  uint64_t watchdog_ms = 0;   // os: 0 = use default_watchdog_ms()
+  uint32_t perturb_seed = 0;  // os: 0 = no timing perturbation
+  uint8_t perturb_rate = 0;   // os: 0..255, chance per point of a yield/short sleep
   // The finisher starts once every client has finished, or every client is
   // finished, blocked or sleeping and none finished an operation for this long
   // (virtual ns). Longer than the longest sleep operation.
@@ -112,8 +112,8 @@ enum class TraceKind : uint8_t { kPoint, kBlock, kWake, kNote, kStart, kExit };
 struct TraceEntry {
   uint16_t tid;
   TraceKind kind;
-  const Site* site;     // kPoint/kBlock: where; kNote: nullptr
-  uint32_t note;        // kNote: index into RunResult::notes
+  const Site* site;  // kPoint/kBlock: where; kNote: nullptr
+  uint32_t note;     // kNote: index into RunResult::notes
 };
 
 struct ThreadSummary {

@@ -76,7 +76,9 @@ boost::context::stack_context PooledStack::allocate() {
   return sc;
 }
 
-StackRange last_stack() { return tl_last; }
+StackRange last_stack() {
+  return tl_last;
+}
 
 void PooledStack::deallocate(boost::context::stack_context& sc) noexcept {
   void* p = static_cast<char*>(sc.sp) - sc.size;

@@ -18,8 +18,12 @@ void set_hang_hook(HangHook hook, void* arg) {
   g_hang_hook = hook;
   g_hang_arg = arg;
 }
-HangHook g_hang_hook_fn() { return g_hang_hook; }
-void* g_hang_hook_arg() { return g_hang_arg; }
+HangHook g_hang_hook_fn() {
+  return g_hang_hook;
+}
+void* g_hang_hook_arg() {
+  return g_hang_arg;
+}
 
 OsExecution::OsExecution(const Options& options)
     : opts_(options),
@@ -42,7 +46,9 @@ uint64_t OsExecution::now_ns() const {
   return static_cast<uint64_t>(static_cast<double>(real_ns()) / opts_.time_scale);
 }
 
-int OsExecution::self() const { return tl_tid; }
+int OsExecution::self() const {
+  return tl_tid;
+}
 
 int OsExecution::spawn(std::string name, ThreadKind kind, std::function<void()> body) {
   // Relaxed: two spawning threads must not synchronise through the counter.
@@ -89,7 +95,8 @@ bool OsExecution::finisher_eligible(uint64_t now) {
     Slot& s = slots_[i];
     if (!s.ready.load(std::memory_order_acquire) || s.kind != ThreadKind::kClient) continue;
     if (s.finished.load()) continue;
-    if (s.wait.load(std::memory_order_relaxed) == kNone && !s.asleep.load(std::memory_order_relaxed))
+    if (s.wait.load(std::memory_order_relaxed) == kNone &&
+        !s.asleep.load(std::memory_order_relaxed))
       return false;
   }
   return now - last_progress_.load(std::memory_order_relaxed) >= grace;

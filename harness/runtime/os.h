@@ -82,7 +82,7 @@ class OsExecution final : public Execution {
     ThreadKind kind = ThreadKind::kClient;
     std::function<void()> body;
     std::thread th;
-    std::atomic<bool> ready{false};     // name/kind/body written (release)
+    std::atomic<bool> ready{false};  // name/kind/body written (release)
     std::atomic<bool> started{false};
     std::atomic<bool> finished{false};
     std::atomic<uint8_t> wait{kNone};

@@ -14,7 +14,9 @@ void OsExecution::set_wait(WaitKind k, const void* obj, const Site* site) {
   s.wait.store(k, std::memory_order_relaxed);
 }
 
-void OsExecution::clear_wait() { slots_[self()].wait.store(kNone, std::memory_order_relaxed); }
+void OsExecution::clear_wait() {
+  slots_[self()].wait.store(kNone, std::memory_order_relaxed);
+}
 
 void OsExecution::perturb() {
   if (!opts_.perturb_rate) return;

@@ -116,8 +116,8 @@ void SimExecution::event_wait(Event& e, const Site* site) {
       threads_[cur_].wait_site = site;
       Finding f = hang_finding(Verdict::kLostWakeup, "", site);
       f.tid = cur_;
-      f.message = "lost request: " + threads_[cur_].name + " waits on " + wait_text(threads_[cur_]) +
-                  ", dropped by " +
+      f.message = "lost request: " + threads_[cur_].name + " waits on " +
+                  wait_text(threads_[cur_]) + ", dropped by " +
                   (e.dropped_by_ >= 0 ? threads_[e.dropped_by_].name : std::string("?")) + " at " +
                   site_text(e.dropped_at_);
       raise(std::move(f));

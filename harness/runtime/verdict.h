@@ -54,7 +54,7 @@ struct Finding {
   int tid = -1;         // thread that triggered it (-1 for global conditions)
   std::string site;     // "func:label" where it was detected
   std::vector<BlockedThread> blocked;
-  uint64_t step = 0;    // scheduling step at which it was raised
+  uint64_t step = 0;  // scheduling step at which it was raised
 };
 
 }  // namespace rt

@@ -162,11 +162,16 @@ void spawn(Kind k, bool buggy, rt::Execution& e) {
   auto* s = new Shared();
   kernel::World::current_of(e).born(s, "canary state", kernel::Owner::kStatic, "canary", nullptr);
   switch (k) {
-    case Kind::kLostWakeup: return lost_wakeup(buggy, e, s);
-    case Kind::kAbba: return abba(buggy, e, s);
-    case Kind::kUseAfterReturn: return use_after_return(buggy, e, s);
-    case Kind::kNeverCompleted: return never_completed(buggy, e, s);
-    case Kind::kRace: return race(buggy, e, s);
+    case Kind::kLostWakeup:
+      return lost_wakeup(buggy, e, s);
+    case Kind::kAbba:
+      return abba(buggy, e, s);
+    case Kind::kUseAfterReturn:
+      return use_after_return(buggy, e, s);
+    case Kind::kNeverCompleted:
+      return never_completed(buggy, e, s);
+    case Kind::kRace:
+      return race(buggy, e, s);
   }
 }
 

@@ -8,11 +8,11 @@
 namespace canary {
 
 enum class Kind {
-  kLostWakeup,   // a worker clears a request slot it no longer owns
-  kAbba,         // two locks taken in opposite orders
+  kLostWakeup,      // a worker clears a request slot it no longer owns
+  kAbba,            // two locks taken in opposite orders
   kUseAfterReturn,  // a worker completes a caller-owned request after its caller returned
   kNeverCompleted,  // a worker's early-exit path forgets complete()
-  kRace,         // an unprotected field written by two threads (TSan)
+  kRace,            // an unprotected field written by two threads (TSan)
 };
 
 // Spawns the canary's threads into `e` (buggy or fixed twin). The caller owns a
