@@ -9,7 +9,8 @@
 #     the longest stall of the watchdog's own 1 ms poll, and the margin of the
 #     timeout over the longest wait (the TSan stall headroom),
 #   - resident memory at start, end and peak, runs/s and ops/s,
-#   - sanitizer reports (counted, not fatal: TSAN_OPTIONS=halt_on_error=0) and
+#   - sanitizer reports other than the documented races of ci/tsan-known-races.supp
+#     (counted, not fatal: TSAN_OPTIONS=halt_on_error=0) and
 #     the kept program of the first.
 # The session does not stop at a finding (--stop-on harness-bug): each kind is
 # written once and the measurement goes on. docs/stress.md explains how the
@@ -44,7 +45,7 @@ done
 watchdog_args=()
 [[ -n ${WATCHDOG_MS:-} ]] && watchdog_args=(--watchdog "$WATCHDOG_MS")
 rc=0
-TSAN_OPTIONS=halt_on_error=0:second_deadlock_stack=1 "$BIN/damon-stress" --profile $PROFILE \
+TSAN_OPTIONS="halt_on_error=0:second_deadlock_stack=1:suppressions=$ROOT/ci/tsan-known-races.supp" "$BIN/damon-stress" --profile $PROFILE \
   --runtime os --duration "$DURATION" --seed "$SEED" --stop-on harness-bug "${watchdog_args[@]}" \
   --json --out "$WORK/out" >"$WORK/summary.json" 2>"$WORK/stderr" || rc=$?
 for pid in "${hogs[@]}"; do kill "$pid" 2>/dev/null || true; done

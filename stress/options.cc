@@ -35,10 +35,12 @@ void add_options(CLI::App& app, Config* c) {
       ->capture_default_str();
   app.add_option("--watchdog", c->watchdog_ms,
                  "os: hang timeout in ms (0: the runtime default, DWH_WATCHDOG_MS)")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{3600000}))
       ->capture_default_str();
   app.add_option("--run-budget", c->run_budget_ms,
                  "os: a run still going after this many ms is a livelock finding (0: 3 x "
                  "the watchdog timeout)")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{36000000}))
       ->capture_default_str();
   app.add_option("--perturb", c->perturb_rate,
                  "os: chance (0..255) per scheduling point of a yield or short sleep")

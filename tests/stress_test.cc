@@ -261,9 +261,9 @@ TEST(Stress, SimRuntimeRunsSeededRuns) {
 
 TEST(Stress, BadOptionsExitTwo) {
   const std::vector<std::vector<std::string>> bad = {
-      {"--clients", "9"},      {"--contexts", "0"},   {"--runtime", "qemu"},
-      {"--duration", "soon"},  {"--profile", "v1.0"}, {"--ops", "walk=x"},
-      {"--ops", "teleport=1"}, {"--no-such-option"},  {"stray-argument"},
+      {"--clients", "9"},    {"--contexts", "0"},  {"--runtime", "qemu"},   {"--duration", "soon"},
+      {"--profile", "v1.0"}, {"--ops", "walk=x"},  {"--ops", "teleport=1"}, {"--no-such-option"},
+      {"stray-argument"},    {"--watchdog", "-5"},
   };
   for (const auto& args : bad) {
     TempDir dir;

@@ -69,9 +69,8 @@ unsigned long damos_apply_interval_sis(const damon_ctx* ctx, const damos* s);
 // Replace a kernel::RefPtr field of a tracked object: one scheduling point (with
 // the lifetime check of obj), then the slot changes; dropping the old referent
 // may raise a lost wakeup at the same site.
-#define SET_REF(obj, field, value, label)             \
-  do {                                                \
-    const ::rt::Site* set_ref_site_ = RT_SITE(label); \
-    ::kernel::touch_at((obj), set_ref_site_);         \
-    (obj)->field.set((value), set_ref_site_);         \
+#define SET_REF(obj, field, value, label)                                                   \
+  do {                                                                                      \
+    const ::rt::Site* set_ref_site_ = RT_SITE(label);                                       \
+    if (::kernel::touch_at((obj), set_ref_site_)) (obj)->field.set((value), set_ref_site_); \
   } while (0)

@@ -62,9 +62,9 @@ void check_alive_at(const Tracked* obj, const rt::Site* site) {
   if (obj) World::current().check(obj, site);
 }
 
-void touch_at(const Tracked* obj, const rt::Site* site) {
+bool touch_at(const Tracked* obj, const rt::Site* site) {
   ex().point(site);
-  check_alive_at(obj, site);
+  return !obj || World::current().check(obj, site);
 }
 
 TaskResult kthread_run_at(int (*fn)(void*), void* data, std::string name, const rt::Site* site) {

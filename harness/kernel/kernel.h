@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "harness/kernel/world.h"
@@ -103,9 +104,13 @@ class CallerFrame {
 // Lifetime check without a scheduling point (list neighbours).
 void check_alive_at(const Tracked* obj, const rt::Site* site);
 // Scheduling point + lifetime check of `obj` (no-op check for untracked types).
-void touch_at(const Tracked* obj, const rt::Site* site);
-inline void touch_at(const void*, const rt::Site* site) {
+// Returns false when obj is dead: the sim runtime has ended the run by then, the
+// os runtime goes on, and READ/WRITE then leave the dead memory alone (it is
+// really freed under ASan).
+bool touch_at(const Tracked* obj, const rt::Site* site);
+inline bool touch_at(const void*, const rt::Site* site) {
   rt::Execution::current().point(site);
+  return true;
 }
 // A scheduling point before an access to shared state that is not in a tracked object.
 inline void shared_access_at(const rt::Site* site) {
@@ -131,11 +136,12 @@ inline void shared_access_at(const rt::Site* site) {
 #define kfree(p) ::kernel::kfree_at((p), RT_SITE("kfree"))
 // READ(obj, field, "label") / WRITE(obj, field, value, "label"): a declared
 // shared-state access through a tracked (or plain) object.
-#define READ(obj, field, label) (::kernel::touch_at((obj), RT_SITE(label)), (obj)->field)
-#define WRITE(obj, field, value, label)        \
-  do {                                         \
-    ::kernel::touch_at((obj), RT_SITE(label)); \
-    (obj)->field = (value);                    \
+#define READ(obj, field, label)                             \
+  (::kernel::touch_at((obj), RT_SITE(label)) ? (obj)->field \
+                                             : std::remove_cvref_t<decltype((obj)->field)>{})
+#define WRITE(obj, field, value, label)                                    \
+  do {                                                                     \
+    if (::kernel::touch_at((obj), RT_SITE(label))) (obj)->field = (value); \
   } while (0)
 
 #endif  // DWH_KERNEL_IMPL

@@ -96,13 +96,13 @@ void World::died(Tracked* obj, const rt::Site* site) {
 #endif
 }
 
-void World::check(const Tracked* obj, const rt::Site* site) {
+bool World::check(const Tracked* obj, const rt::Site* site) {
   std::string msg, detail;
   {
     rt::Invisible inv;
     std::lock_guard<std::mutex> g(mu_);
     auto it = table_.find(obj);
-    if (it == table_.end() || it->second.alive) return;
+    if (it == table_.end() || it->second.alive) return true;
     const Record& r = it->second;
     msg = std::string("use after ") + (r.owner == Owner::kCaller ? "return" : "free") + ": " +
           r.what + " (owned by " + r.owner_desc + ")";
@@ -118,6 +118,7 @@ void World::check(const Tracked* obj, const rt::Site* site) {
   f.detail =
       "access: " + e.thread_name(self) + " at " + f.site + " [" + e.stack_of(self) + "]\n" + detail;
   e.report(std::move(f));
+  return false;
 }
 
 bool World::alive(const Tracked* obj) const {

@@ -56,8 +56,9 @@ class World {
             const rt::Site* site);
   // The object dies now. Reports a double free if it is already dead.
   void died(Tracked* obj, const rt::Site* site);
-  // Reports a use after free/return if obj is registered and dead.
-  void check(const Tracked* obj, const rt::Site* site);
+  // Reports a use after free/return if obj is registered and dead; returns
+  // whether it is alive (unregistered objects count as alive).
+  bool check(const Tracked* obj, const rt::Site* site);
   bool alive(const Tracked* obj) const;
   // Heap objects still alive, as "what (owner)" lines.
   std::vector<std::string> live_heap_objects() const;
