@@ -19,7 +19,7 @@
 #   bench/stress_calibration.sh [DURATION] [SEED]   (defaults 10m and 1)
 #
 # WATCHDOG_MS (default: the runtime's default), BUSY (CPU hogs, default: nproc),
-# DWH_BENCH_NO_BUILD=1 (use build/tsan as it is).
+# BENCH_NO_BUILD=1 (use build/tsan as it is).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 DURATION=${1:-10m}
@@ -34,7 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[[ ${DWH_BENCH_NO_BUILD:-0} == 1 ]] || build_preset tsan damon-stress damon-harness
+[[ ${BENCH_NO_BUILD:-0} == 1 ]] || build_preset tsan damon-stress damon-harness
 BIN=$ROOT/build/tsan/bin
 
 for ((i = 0; i < BUSY; i++)); do

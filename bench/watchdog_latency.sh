@@ -13,7 +13,7 @@
 #
 #   bench/watchdog_latency.sh [TRIALS] [TIMEOUTS_MS]   (defaults 10 and "1000 10000")
 #
-# BUILDS (default "dev tsan") picks the presets; DWH_BENCH_NO_BUILD=1 uses the
+# BUILDS (default "dev tsan") picks the presets; BENCH_NO_BUILD=1 uses the
 # binaries already built.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -25,7 +25,7 @@ MIX=start=2,walk=3,call=2,invalidate=2,stop=1
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-if [[ ${DWH_BENCH_NO_BUILD:-0} != 1 ]]; then
+if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
   for b in $BUILDS; do build_preset "$b" damon-stress damon-harness; done
 fi
 
