@@ -96,7 +96,7 @@ echo "| artifacts | triage inputs | buckets | triage s (--jobs $TRIAGE_JOBS) | r
 echo "|---:|---:|---:|---:|---|---|---:|---|---|"
 review_cell=no
 [[ $review == yes:* ]] && review_cell="yes (${review#yes:})"
-echo "| $artifacts | $inputs | $buckets | $triage_s | $review_cell | $columns | $complete/$buckets | $verdict | \`$OUT/report.md\` |"
+echo "| $artifacts | $inputs | $buckets | $triage_s | $review_cell | $columns | $complete/$buckets | $verdict | \`${OUT#"$ROOT"/}/report.md\` |"
 echo
 echo "Buckets (class, inputs, signature):"
 echo

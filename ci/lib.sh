@@ -16,14 +16,14 @@ DWH_FUZZ_TARGETS=(fuzz_walk_sim fuzz_walk_os fuzz_program_text)
 
 # Findings the lanes select with DWH_STOP_ON / --stop-on (docs/findings.md):
 #  - the hangs, which the smoke lane must reach;
-#  - everything a run of mm-new must not show: every finding but its documented
+#  - everything a run of v7.0 or mm-new must not show: every finding but their documented
 #    real behaviours, F4 (return-contract: a stale walk_completed after a cancel)
 #    and F9 (damon_call() reading a freed dealloc_on_cancel control), each pinned
 #    by a regression file and the soak. Findings not selected are still counted.
 # shellcheck disable=SC2034
 DWH_HANG_VERDICTS=deadlock,lost-request,livelock,watchdog-hang
 # shellcheck disable=SC2034
-DWH_MM_NEW_UNEXPECTED=-return-contract,-use-after-free@is_repeat_after_queueing
+DWH_UNDOCUMENTED=-return-contract,-use-after-free@is_repeat_after_queueing
 # TSan suppressions for documented races (F8) in the long real-thread lanes.
 # shellcheck disable=SC2034
 DWH_TSAN_KNOWN="suppressions=$DWH_ROOT/ci/tsan-known-races.supp"

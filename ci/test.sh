@@ -176,9 +176,9 @@ lane_tsan_fuzz() {
   # TSAN_FUZZ_SECONDS.
   flags+=(-dict=fuzz/damon.dict -seed=1 -runs="$TSAN_FUZZ_RUNS" -max_total_time="$TSAN_FUZZ_SECONDS"
     -artifact_prefix="$tmp/" -print_final_stats=1)
-  section "DAMON_PROFILE=$TSAN_FUZZ_PROFILE DWH_STOP_ON=$DWH_MM_NEW_UNEXPECTED fuzz_walk_os ${flags[*]} (log: $tmp/fuzz.log)"
+  section "DAMON_PROFILE=$TSAN_FUZZ_PROFILE DWH_STOP_ON=$DWH_UNDOCUMENTED fuzz_walk_os ${flags[*]} (log: $tmp/fuzz.log)"
   env "${SAN_ENV[@]}" "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:$DWH_TSAN_KNOWN" \
-    DAMON_PROFILE="$TSAN_FUZZ_PROFILE" DWH_STOP_ON="$DWH_MM_NEW_UNEXPECTED" \
+    DAMON_PROFILE="$TSAN_FUZZ_PROFILE" DWH_STOP_ON="$DWH_UNDOCUMENTED" \
     timeout -k 10 $((TSAN_FUZZ_SECONDS + 120)) \
     "$bin/fuzz_walk_os" "${flags[@]}" "$tmp/corpus" >"$tmp/fuzz.log" 2>&1 || rc=$?
   tail -n 25 "$tmp/fuzz.log"
@@ -197,10 +197,10 @@ lane_stress() {
   local bin out
   bin=$(bin_dir tsan)
   out=$(lane_tmp stress)
-  section "damon-stress --profile $STRESS_PROFILE --runtime os --duration $STRESS_DURATION --seed 1 --stop-on $DWH_MM_NEW_UNEXPECTED"
+  section "damon-stress --profile $STRESS_PROFILE --runtime os --duration $STRESS_DURATION --seed 1 --stop-on $DWH_UNDOCUMENTED"
   if ! env "${SAN_ENV[@]}" "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:$DWH_TSAN_KNOWN" \
     timeout 600 "$bin/damon-stress" --profile "$STRESS_PROFILE" --runtime os \
-    --duration "$STRESS_DURATION" --seed 1 --stop-on "$DWH_MM_NEW_UNEXPECTED" --out "$out"; then
+    --duration "$STRESS_DURATION" --seed 1 --stop-on "$DWH_UNDOCUMENTED" --out "$out"; then
     warn "damon-stress failed; its finding files are in $out"
     return 1
   fi

@@ -6,7 +6,6 @@
 #include <cstdint>
 
 #include "fuzz/common.h"
-#include "harness/program/mutate.h"
 
 namespace {
 
@@ -34,15 +33,4 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (rt::is_protocol_bug(o.verdict))
     fuzz::on_finding(program::finding_from_outcome(o, t.settings, 0, t.name), data, size);
   return 0;
-}
-
-extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
-                                          unsigned int seed) {
-  return program::mutate_bytes(data, size, max_size, seed);
-}
-
-extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* d1, size_t s1, const uint8_t* d2,
-                                            size_t s2, uint8_t* out, size_t max_out,
-                                            unsigned int seed) {
-  return program::crossover_bytes(d1, s1, d2, s2, out, max_out, seed);
 }
