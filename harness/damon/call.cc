@@ -101,8 +101,8 @@ void kdamond_call_slot(damon_ctx* ctx, bool cancel) {
   mutex_unlock(&ctx->call_control_lock);
 }
 
-// K3, 6.17 (004ded6bee11, repeat mode <20250712195016.151108-3-sj@kernel.org>,
-// dealloc_on_cancel <20250908201513.60802-2-sj@kernel.org>) through 6.19: take one
+// K3, 6.17 (004ded6bee11, repeat mode lore 20250712195016.151108-3,
+// dealloc_on_cancel lore 20250908201513.60802-2) through 6.19: take one
 // request at a time; repeat ones go to a local list, of which only the first is
 // queued again, and none when canceling.
 void kdamond_call_one_by_one(damon_ctx* ctx, bool cancel) {
@@ -184,7 +184,7 @@ void kdamond_call_local_list(damon_ctx* ctx, bool cancel) {
 //     list_add_tail; -EINVAL if not running, still linked.
 //  C3 "fix list_add_tail() call on damon_call()" (6.18-rc3).
 //  C4 f9132fbc2e83 (6.19): not running -> damon_call_handle_inactive_ctx().
-//  C5 <20260327233319.3528-2-sj@kernel.org> (7.0): -ECANCELED while obsolete.
+//  C5 lore 20260327233319.3528-2 (7.0): -ECANCELED while obsolete.
 //  C6 mm-new: NULL ctx -> -EINVAL; on any cancel, wait for the ctx to stop.
 int damon_call(damon_ctx* ctx, damon_call_control* control) {
   RT_FRAME();

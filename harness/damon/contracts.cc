@@ -28,10 +28,10 @@ bool is_running_shadow(const damon_ctx* ctx) {
 
 }  // namespace
 
-// v7.0 (C5, <20260327233319.3528-2-sj@kernel.org>): the damon_call() kernel-doc says
+// v7.0 (C5, lore 20260327233319.3528-2): the damon_call() kernel-doc says
 // to call it only after damon_start() succeeded; otherwise the request is queued on
 // a ctx no kdamond will ever serve and the caller waits forever. SJ called this
-// "clearly wrong usage" (<20260326135146.90670-1-sj@kernel.org>).
+// "clearly wrong usage" (lore 20260326135146.90670-1).
 bool contract_call_ctx_started(damon_ctx* ctx) {
   if (!profile_of(ctx).call_needs_started || ctx->ever_started.load()) return true;
   report_violation("damon_call",

@@ -30,7 +30,7 @@ void kdamond_merge_and_reset(damon_ctx* ctx, unsigned long next_aggregation_sis)
         ctx->passed_sample_intervals + intervals_in_samples(ctx, ctx->attrs.ops_update_interval);
 }
 
-// The `while (ctx->pause)` hunk of kdamond_fn (RFC v4 <20260322155728.81434-1-sj@kernel.org>
+// The `while (ctx->pause)` hunk of kdamond_fn (RFC v4 lore 20260322155728.81434-1
 // patch 1, and mm-new): cancel walks, sleep one sample, serve damon_call (the way a
 // caller unpauses), leave on stop or a half-done commit. True: `goto done`.
 bool kdamond_pause_loop(damon_ctx* ctx) {
@@ -167,7 +167,7 @@ void kdamond_usleep(unsigned long usecs) {
 
 // kdamond_fn(), mm/damon/core.c (spec §2.6). Start: obsolete_flags profiles clear
 // both flags, each under its lock, before complete(&kdamond_started) (7.0, moved
-// before the complete after <20260326135146.90670-1-sj@kernel.org>); nothing else
+// before the complete after lore 20260326135146.90670-1); nothing else
 // is locked before the complete, since __damon_start() waits holding damon_lock
 // and kdamond_lock.
 int kdamond_fn(void* data) {

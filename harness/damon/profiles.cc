@@ -64,7 +64,7 @@ const std::vector<Profile> kProfiles = {
    .start_validates = false, .start_rollback = false, .has_repeat = true,
    .commit_validates = false, .call_needs_started = false, .walk_needs_started = false},
   {.name = "pause-rfc",
-   .kernel_ref = "RFC v4 <20260322155728.81434-1-sj@kernel.org> mm/damon/core: "
+   .kernel_ref = "RFC v4 lore 20260322155728.81434-1 mm/damon/core: "
                  "introduce damon_ctx->paused (on v7.0-rc)",
    .summary = "v7.0-rc plus the pause loop that cancels walks every sample interval",
    .call = C::kC4, .kcall = K::kK4, .walk = W::kW2, .exit_order = X::kCancelFirst,
@@ -86,7 +86,7 @@ const std::vector<Profile> kProfiles = {
    .start_validates = false, .start_rollback = false, .has_repeat = true,
    .commit_validates = false, .call_needs_started = false, .walk_needs_started = false},
   {.name = "v7.0",
-   .kernel_ref = "sj/linux 03fc51636849: <20260327233319.3528-2-sj@kernel.org> damon_call() "
+   .kernel_ref = "sj/linux 03fc51636849: lore 20260327233319.3528-2 damon_call() "
                  "vs kdamond_fn() exit race, 33c3f6c2b48c damos_walk() vs kdamond_fn() exit race",
    .summary = "obsolete flags: damon_call/damos_walk fail with -ECANCELED once the "
               "kdamond is exiting; no running checks",
@@ -98,7 +98,7 @@ const std::vector<Profile> kProfiles = {
    .start_validates = false, .start_rollback = false, .has_repeat = true,
    .commit_validates = false, .call_needs_started = true, .walk_needs_started = true},
   {.name = "mm-new",
-   .kernel_ref = "mm/linux 43ecc9c405ba (mid-2026): pause v2 <20260427151231.113429-1-sj@kernel.org>, "
+   .kernel_ref = "mm/linux 43ecc9c405ba (mid-2026): pause v2 lore 20260427151231.113429-1, "
                  "damon_stop() void, damon_call() waits for stop, obsolete in damon_new_ctx()",
    .summary = "pause loop; damon_call waits for the ctx to stop before failing; "
               "damon_start validates and rolls back; damon_stop cannot fail",

@@ -27,7 +27,7 @@ unsigned long damos_wmark_wait_us(damos* scheme) {
 // sleep the shortest wait, serve damon_call, cancel any walk. 6.14
 // (wait_activation_cancels_calls) canceled the calls instead, until "handle
 // damon_call_control as normal under kdmond deactivation"
-// (<20250629204914.54114-1-sj@kernel.org>); maybe_corrupted profiles leave on a
+// (lore 20250629204914.54114-1); maybe_corrupted profiles leave on a
 // half-done commit (26f775a054c3).
 int kdamond_wait_activation(damon_ctx* ctx) {
   RT_FRAME();
