@@ -27,9 +27,8 @@ bool is_repeat(const Profile& p, const damon_call_control* control) {
 // scheduling point is added, so recorded schedules keep their meaning.
 bool is_repeat_after_queueing(const Profile& p, const damon_call_control* control) {
   if (!p.has_repeat) return false;
-  kernel::check_alive_at(control, RT_SITE("read repeat"));
   // The os runtime goes on after the report; a control freed here was a repeat one.
-  if (!kernel::World::current().alive(control)) return true;
+  if (!kernel::World::current().check(control, RT_SITE("read repeat"))) return true;
   return control->repeat;
 }
 

@@ -65,15 +65,25 @@ int triage_command(const TriageArgs& args, std::ostream& out, std::ostream& err)
   return kExitOk;
 }
 
+namespace {
+
+// The one input of timeline and minimize, with the profile to replay it on;
+// nullptr (after printing why) on bad input.
+const damon::Profile* load_for_replay(const std::string& file, const std::string& profile,
+                                      Input* in, std::ostream& err) {
+  if (!load_one(file, in, err)) return nullptr;
+  std::string error;
+  const damon::Profile* p = pick_profile(profile, *in, &error);
+  if (!p) err << "error: " << error << "\n";
+  return p;
+}
+
+}  // namespace
+
 int timeline_command(const TimelineArgs& args, std::ostream& out, std::ostream& err) {
   Input in;
-  if (!load_one(args.file, &in, err)) return kExitBadInput;
-  std::string error;
-  const damon::Profile* p = pick_profile(args.profile, in, &error);
-  if (!p) {
-    err << "error: " << error << "\n";
-    return kExitBadInput;
-  }
+  const damon::Profile* p = load_for_replay(args.file, args.profile, &in, err);
+  if (!p) return kExitBadInput;
   const program::Outcome o = program::execute(in.program, replay_config(p, true));
   out << "profile: " << p->name
       << ", schedule: " << (in.program.schedule.preemptions.empty() ? "default" : "recorded")
@@ -84,13 +94,8 @@ int timeline_command(const TimelineArgs& args, std::ostream& out, std::ostream& 
 
 int minimize_command(const MinimizeArgs& args, std::ostream& out, std::ostream& err) {
   Input in;
-  if (!load_one(args.file, &in, err)) return kExitBadInput;
-  std::string error;
-  const damon::Profile* p = pick_profile(args.profile, in, &error);
-  if (!p) {
-    err << "error: " << error << "\n";
-    return kExitBadInput;
-  }
+  const damon::Profile* p = load_for_replay(args.file, args.profile, &in, err);
+  if (!p) return kExitBadInput;
   const program::RunConfig cfg = replay_config(p, false);
   const Signature sig = signature_of(program::execute(in.program, cfg));
   err << "profile: " << p->name << "\nsignature: " << sig.key() << "\n";
@@ -105,6 +110,7 @@ int minimize_command(const MinimizeArgs& args, std::ostream& out, std::ostream& 
                          " keeping: " + sig.key());
   const std::string text = program::print_program(min);
   out << text;
+  std::string error;
   if (!args.output.empty() && !program::write_file_atomic(args.output, text, &error)) {
     err << error << "\n";
     return kExitBadInput;
