@@ -54,17 +54,48 @@ TEST(ProgramCodec, GoldenEncode) {
 TEST(ProgramCodec, EmptyAndTinyInputs) {
   EXPECT_EQ(decode({}), Program{});
   EXPECT_EQ(encode_bytes(Program{}), std::vector<uint8_t>{0});
-  for (int b = 0; b < 256; b++) EXPECT_EQ(decode({static_cast<uint8_t>(b)}), Program{});
+  for (int b = 0; b < 0x80; b++) EXPECT_EQ(decode({static_cast<uint8_t>(b)}), Program{});
+  // A lone k with the PCT bit: a PCT schedule with seed 0 and no change points.
+  for (int b = 0x80; b < 256; b++) {
+    Program pct_only;
+    pct_only.schedule.pct = rt::PctSchedule{};
+    pct_only.schedule.pct->acquire_only = b & 0x40;
+    EXPECT_EQ(decode({static_cast<uint8_t>(b)}), pct_only);
+  }
   // A record cut short by the end of the input is ignored.
   EXPECT_EQ(decode({0x06, 0x00, 0x00}).nr_ops(), 0u);
 }
 
 TEST(ProgramCodec, ScheduleComesFromTheBack) {
-  // k = 200 % 65 = 5, but only one pair fits.
-  const Program p = decode({0x0f, 0x07, 200});
+  // k = 70 % 65 = 5, but only one pair fits.
+  const Program p = decode({0x0f, 0x07, 70});
   ASSERT_EQ(p.schedule.preemptions.size(), 1u);
   EXPECT_EQ(p.schedule.preemptions[0], (rt::Preemption{0x07 | 0x100, 7}));
   EXPECT_EQ(p.nr_ops(), 0u);
+}
+
+TEST(ProgramCodec, PctScheduleComesFromTheBackToo) {
+  // cpu1: walk ctx0; points 0x012+1 and 0x3ff+1 (point 0 nearest the seed);
+  // seed 0x1234; k = 0x80 | 2.
+  const Program p = decode({0x14, 0x00, 0x03, 0xff, 0xf0, 0x12, 0x12, 0x34, 0x82});
+  ASSERT_TRUE(p.schedule.pct.has_value());
+  EXPECT_EQ(p.schedule.pct->seed, 0x1234);
+  EXPECT_EQ(p.schedule.pct->points, (std::vector<uint16_t>{0x013, 0x400}));
+  EXPECT_TRUE(p.schedule.preemptions.empty());
+  ASSERT_EQ(p.ops[1].size(), 1u);
+  EXPECT_EQ(p.ops[1][0].kind, OpKind::kWalk);
+  // The high nibble of H is ignored, so the canonical form differs from the
+  // input only there.
+  EXPECT_EQ(encode_bytes(p),
+            (std::vector<uint8_t>{0x14, 0x00, 0x03, 0xff, 0x00, 0x12, 0x12, 0x34, 0x82}));
+  EXPECT_FALSE(p.schedule.pct->acquire_only);
+  EXPECT_TRUE(decode({0x00, 0x00, 0xc0}).schedule.pct->acquire_only);
+  // Too few bytes for the points asked for: only those that fit are read.
+  const Program short_one = decode({0x00, 0x05, 0x00, 0x07, 0x87});
+  ASSERT_TRUE(short_one.schedule.pct.has_value());
+  EXPECT_EQ(short_one.schedule.pct->seed, 0x0007);
+  EXPECT_EQ(short_one.schedule.pct->points, (std::vector<uint16_t>{0x006}));
+  EXPECT_EQ(short_one.nr_ops(), 0u);
 }
 
 TEST(ProgramCodec, EveryRecordIsValidAndRoundTrips) {
@@ -123,7 +154,10 @@ TEST(ProgramCodec, RandomBytesRoundTripThroughTextAndBytes) {
     const std::vector<uint8_t> again = encode_bytes(from_text);
     ASSERT_EQ(decode(again), p) << text;
     ASSERT_EQ(print_program(decode(again)), text);
-    ASSERT_LE(again.size(), bytes.size() + 1) << "canonical encoding is never longer";
+    // The canonical form writes every field in full: at most the k byte, or a
+    // PCT seed's second byte and k, more than the input had.
+    ASSERT_LE(again.size(), bytes.size() + (p.schedule.pct ? 2 : 1))
+        << "canonical encoding is never longer";
   }
 }
 

@@ -56,7 +56,7 @@ TEST(ProgramMutate, AlwaysChangesTheProgram) {
 TEST(ProgramMutate, ChainsStayValidAndReachEverything) {
   std::set<OpKind> kinds;
   std::set<int> clients;
-  size_t max_preemptions = 0, max_ops = 0;
+  size_t max_preemptions = 0, max_ops = 0, max_points = 0, pct_programs = 0;
   for (uint32_t chain = 0; chain < 20; chain++) {
     Program p;
     for (uint32_t step = 0; step < 500; step++) {
@@ -69,12 +69,20 @@ TEST(ProgramMutate, ChainsStayValidAndReachEverything) {
         max_ops = std::max(max_ops, p.ops[c].size());
       }
       max_preemptions = std::max(max_preemptions, p.schedule.preemptions.size());
+      if (p.schedule.pct) {
+        pct_programs++;
+        max_points = std::max(max_points, p.schedule.pct->points.size());
+      }
     }
   }
   EXPECT_EQ(kinds.size(), static_cast<size_t>(kNumOpKinds));
   EXPECT_EQ(clients.size(), static_cast<size_t>(kMaxClients));
   EXPECT_EQ(max_ops, static_cast<size_t>(kMaxOpsPerClient));
   EXPECT_GT(max_preemptions, 3u);
+  // Both schedule forms are reached, and PCT schedules up to depth 5 or more.
+  EXPECT_GT(pct_programs, 100u);
+  EXPECT_LT(pct_programs, 20u * 500u - 100u);
+  EXPECT_GE(max_points, 4u);
 }
 
 TEST(ProgramMutate, MutateBytesRespectsMaxSize) {

@@ -41,6 +41,12 @@ inline std::string limit_violation(const Program& p) {
     return "too many preemptions";
   for (const rt::Preemption& pre : p.schedule.preemptions)
     if (pre.delay > kMaxEncodedDelay || pre.tid > kMaxEncodedTid) return "bad preemption";
+  if (p.schedule.pct) {
+    if (!p.schedule.preemptions.empty()) return "PCT schedule with preemptions";
+    if (p.schedule.pct->points.size() > rt::kMaxPctPoints) return "too many PCT points";
+    for (uint16_t pt : p.schedule.pct->points)
+      if (pt < 1 || pt > rt::kMaxPctPoint) return "bad PCT point";
+  }
   return "";
 }
 

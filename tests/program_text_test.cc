@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/program/executor.h"
 #include "harness/program/op.h"
 #include "harness/program/text.h"
 #include "harness/runtime/schedule.h"
@@ -275,6 +276,79 @@ TEST(ScheduleText, FormatAndParse) {
   EXPECT_FALSE(rt::parse_schedule("1:1:1", &back, &col, &error));
   EXPECT_EQ(col, 3u);
   EXPECT_EQ(back, s);  // untouched on error
+}
+
+TEST(ScheduleText, PctFormatAndParse) {
+  rt::Schedule s;
+  s.pct = rt::PctSchedule{4711, {12, 40, 4096}};
+  EXPECT_EQ(rt::format_schedule(s), "pct seed=4711 points=12,40,4096");
+  rt::Schedule back;
+  size_t col = 0;
+  std::string error;
+  ASSERT_TRUE(rt::parse_schedule(" pct  seed=4711 points=12,40,4096 ", &back, &col, &error))
+      << error;
+  EXPECT_EQ(back, s);
+  s.pct->acquire_only = true;
+  EXPECT_EQ(rt::format_schedule(s), "pct seed=4711 points=12,40,4096 at=acquire");
+  ASSERT_TRUE(rt::parse_schedule(rt::format_schedule(s), &back, &col, &error)) << error;
+  EXPECT_EQ(back, s);
+  s.pct->acquire_only = false;
+  s.pct->points.clear();
+  EXPECT_EQ(rt::format_schedule(s), "pct seed=4711 points=");
+  ASSERT_TRUE(rt::parse_schedule(rt::format_schedule(s), &back, &col, &error)) << error;
+  EXPECT_EQ(back, s);
+  s.pct->acquire_only = true;
+  ASSERT_TRUE(rt::parse_schedule(rt::format_schedule(s), &back, &col, &error)) << error;
+  EXPECT_EQ(back, s);
+  struct Bad {
+    const char* text;
+    size_t col;
+    const char* message;
+  };
+  for (const Bad& b :
+       {Bad{"pct points=1", 4, "expected 'seed=N' after 'pct'"},
+        Bad{"pct seed=65536 points=1", 9, "expected a seed in 0..65535"},
+        Bad{"pct seed=1", 10, "expected 'points=A,B,...'"},
+        Bad{"pct seed=1 points=0", 18, "expected a change point in 1..4096"},
+        Bad{"pct seed=1 points=3,4097", 20, "expected a change point in 1..4096"},
+        Bad{"pct seed=1 points=1,2,3,4,5,6,7,8", 32, "more than 7 change points"},
+        Bad{"pct seed=1 points=1 at=all", 20, "expected 'at=acquire'"},
+        Bad{"pct seed=1 points=1 2:0", 20, "unexpected text after the PCT schedule"}}) {
+    EXPECT_FALSE(rt::parse_schedule(b.text, &back, &col, &error)) << b.text;
+    EXPECT_EQ(col, b.col) << b.text;
+    EXPECT_EQ(error, b.message) << b.text;
+  }
+  EXPECT_EQ(back, s);  // untouched on error
+}
+
+// A PCT schedule is what fuzz_walk_sim mutates; the finding it writes holds the
+// preemptions the run took, and those must replay the same run. The program is
+// the review thread's scenario (docs/findings.md F6), whose two windows are one
+// acquire wide each: change points 3 and 14 counted at acquires hit both.
+TEST(ScheduleText, PctRunReplaysFromItsRecordedPreemptions) {
+  Program p;
+  ParseError err;
+  ASSERT_TRUE(parse_program(std::string(kHeader) +
+                                "cpu0: walk ctx0\n"
+                                "cpu0: walk ctx0\n"
+                                "cpu1: commit ctx0 schemes=1 intervals=1 wmarks=off\n"
+                                "cpu1: start ctx0\n"
+                                "schedule: pct seed=1 points=3,14 at=acquire\n",
+                            &p, &err))
+      << err.format("<pct>");
+  RunConfig cfg;
+  cfg.profile = damon::find_profile("pause-rfc");
+  ASSERT_NE(cfg.profile, nullptr);
+  const Outcome pct = execute(p, cfg);
+  EXPECT_EQ(pct.verdict, rt::Verdict::kLostWakeup) << pct.summary();
+  ASSERT_FALSE(pct.replay.schedule.pct.has_value());
+  ASSERT_FALSE(pct.replay.schedule.preemptions.empty());
+  const Outcome again = execute(pct.replay, cfg);
+  EXPECT_EQ(again.verdict, pct.verdict);
+  EXPECT_EQ(again.run.trace_hash, pct.run.trace_hash);
+  // Counted over every decision instead, the same points miss both windows.
+  p.schedule.pct->acquire_only = false;
+  EXPECT_EQ(execute(p, cfg).verdict, rt::Verdict::kOk);
 }
 
 TEST(VerdictNames, RoundTripAndClassify) {

@@ -200,7 +200,7 @@ TEST(Sim, ScheduleStrategyFollowsPreemptions) {
   };
   run_with({});
   EXPECT_EQ(order, (std::vector<int>{0, 0, 0, 1, 1, 1}));
-  rt::RunResult res = run_with(rt::Schedule{{{1, 1}}});
+  rt::RunResult res = run_with(rt::Schedule{{{1, 1}}, std::nullopt});
   EXPECT_EQ(order, (std::vector<int>{1, 1, 1, 0, 0, 0}));
   ASSERT_EQ(res.schedule.preemptions.size(), 1u);
   EXPECT_EQ(res.schedule.preemptions[0].tid, 1);

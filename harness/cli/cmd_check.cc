@@ -58,7 +58,7 @@ std::string check_expect(const program::Program& p, const damon::Profile* profil
                          std::string* how) {
   const rt::Verdict got = run_once(p, profile, program::StrategyKind::kProgram, 0);
   if (got == want) return "";
-  if (p.schedule.preemptions.empty() && want != rt::Verdict::kOk) {
+  if (p.schedule.empty() && want != rt::Verdict::kOk) {
     for (uint64_t seed = 0; seed < kRandomSeeds; seed++) {
       if (run_once(p, profile, program::StrategyKind::kRandom, seed) == want) {
         *how = fmt::format(" (with --strategy random --seed {})", seed);

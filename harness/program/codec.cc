@@ -1,14 +1,21 @@
-// Byte format v1 (kByteFormatVersion). Every byte string is a valid program:
+// Byte format v2 (kByteFormatVersion). Every byte string is a valid program:
 // each field is read modulo its range, so no value is rejected, and records that
 // would break a limit are dropped rather than refused.
 //
-//   [op records ...][preemption pairs, last first][k]
+//   [op records ...][preemption pairs, last first][k]          k < 0x80
+//   [op records ...][PCT points, last first][S1][S0][k]        k >= 0x80
 //
-// k (last byte): number of preemptions = min(k % (kMaxPreemptions + 1),
-//   (size - 1) / 2). Reading backwards from k, preemption 0 is the two bytes just
-//   before it, preemption 1 the two before those, and so on. Each pair, read
-//   backwards, is a delay byte D then a byte T:
+// k (last byte) < 0x80: a preemption schedule with min(k % (kMaxPreemptions + 1),
+//   (size - 1) / 2) preemptions. Reading backwards from k, preemption 0 is the
+//   two bytes just before it, preemption 1 the two before those, and so on. Each
+//   pair, read backwards, is a delay byte D then a byte T:
 //     delay = D | (T >> 3) << 8   (0..8191)      tid = T & 7
+// k >= 0x80: a PCT schedule (rt::PctSchedule). Before k come the seed's low
+//   byte S0 and high byte S1 (as many as there are), then min(k & 7,
+//   (size - 3) / 2) change points, point 0 nearest, each a pair read backwards:
+//   a byte L then a byte H, point = (L | (H & 15) << 8) + 1 (1..4096). Bit 6 of
+//   k is acquire_only ("at=acquire"); bits 3-5 are ignored (encoded as 0).
+// v1 (before the PCT form) read every k as k % 65 preemptions.
 // Everything before the pairs is operations, read forwards. Each record starts
 // with byte 0 = kind (bits 0-3, % kNumOpKinds) | client (bits 4-7, % kMaxClients),
 // then byte 1 (and byte 2 for commit and sleep):
@@ -33,7 +40,11 @@ namespace {
 static_assert(kNumOpKinds <= 16 && kMaxClients <= 16, "kind and client share byte 0");
 static_assert(kMaxCtxs <= 2, "ctx fields are 2 bits");
 static_assert(kMaxSchemes <= 3 && kMaxIntervalSamples <= 8, "intervals are 3 bits each");
-static_assert(kMaxPreemptions <= 255, "k is one byte");
+static_assert(kMaxPreemptions < 0x80, "k's high bit marks a PCT schedule");
+static_assert(rt::kMaxPctPoints < 0x80 && rt::kMaxPctPoint <= 4096, "PCT points are 12 bits");
+static_assert(rt::kMaxPctPoints == 7, "k's low 3 bits count PCT points");
+constexpr uint8_t kPctFlag = 0x80;
+constexpr uint8_t kPctAcquireOnly = 0x40;
 
 constexpr uint8_t kAllCtxs = (1u << kMaxCtxs) - 1;
 
@@ -113,14 +124,33 @@ void encode_op(const Op& op, int client, std::vector<uint8_t>* out) {
 Program decode_bytes(const uint8_t* data, size_t size) {
   Program p;
   if (size == 0) return p;
-  const size_t k = std::min<size_t>(data[size - 1] % (kMaxPreemptions + 1), (size - 1) / 2);
-  for (size_t j = 0; j < k; j++) {
-    const uint8_t d = data[size - 2 - 2 * j];
-    const uint8_t t = data[size - 3 - 2 * j];
-    p.schedule.preemptions.push_back(
-        {static_cast<uint32_t>(d | (t >> 3) << 8), static_cast<uint8_t>(t & kMaxEncodedTid)});
+  const uint8_t kbyte = data[size - 1];
+  size_t end = size - 1;  // end of the operation bytes
+  if (kbyte & kPctFlag) {
+    rt::PctSchedule pct;
+    const size_t seed_len = std::min<size_t>(2, end);
+    if (seed_len >= 1) pct.seed = data[end - 1];
+    if (seed_len == 2) pct.seed = static_cast<uint16_t>(pct.seed | data[end - 2] << 8);
+    end -= seed_len;
+    pct.acquire_only = kbyte & kPctAcquireOnly;
+    const size_t n = std::min<size_t>(kbyte % (rt::kMaxPctPoints + 1), end / 2);
+    for (size_t j = 0; j < n; j++) {
+      const uint8_t lo = data[end - 1 - 2 * j];
+      const uint8_t hi = data[end - 2 - 2 * j];
+      pct.points.push_back(static_cast<uint16_t>((lo | (hi & 15) << 8) + 1));
+    }
+    end -= 2 * n;
+    p.schedule.pct = std::move(pct);
+  } else {
+    const size_t k = std::min<size_t>(kbyte % (kMaxPreemptions + 1), (size - 1) / 2);
+    for (size_t j = 0; j < k; j++) {
+      const uint8_t d = data[size - 2 - 2 * j];
+      const uint8_t t = data[size - 3 - 2 * j];
+      p.schedule.preemptions.push_back(
+          {static_cast<uint32_t>(d | (t >> 3) << 8), static_cast<uint8_t>(t & kMaxEncodedTid)});
+    }
+    end -= 2 * k;
   }
-  const size_t end = size - 1 - 2 * k;
   for (size_t pos = 0; pos + 1 < end;) {
     const auto kind = static_cast<OpKind>((data[pos] & 15) % kNumOpKinds);
     const int client = (data[pos] >> 4) % kMaxClients;
@@ -137,6 +167,20 @@ std::vector<uint8_t> encode_bytes(const Program& p) {
   std::vector<uint8_t> out;
   for (int client = 0; client < kMaxClients; client++)
     for (const Op& op : p.ops[client]) encode_op(op, client, &out);
+  if (p.schedule.pct) {
+    const auto& pts = p.schedule.pct->points;
+    const size_t n = std::min(pts.size(), rt::kMaxPctPoints);
+    for (size_t j = n; j-- > 0;) {
+      const unsigned v = std::clamp<unsigned>(pts[j], 1, rt::kMaxPctPoint) - 1;
+      out.push_back(static_cast<uint8_t>(v >> 8));
+      out.push_back(static_cast<uint8_t>(v & 0xff));
+    }
+    out.push_back(static_cast<uint8_t>(p.schedule.pct->seed >> 8));
+    out.push_back(static_cast<uint8_t>(p.schedule.pct->seed & 0xff));
+    out.push_back(
+        static_cast<uint8_t>(kPctFlag | (p.schedule.pct->acquire_only ? kPctAcquireOnly : 0) | n));
+    return out;
+  }
   const auto& pre = p.schedule.preemptions;
   const size_t k = std::min<size_t>(pre.size(), kMaxPreemptions);
   for (size_t j = k; j-- > 0;) {

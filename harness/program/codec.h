@@ -16,7 +16,7 @@
 
 namespace program {
 
-inline constexpr int kByteFormatVersion = 1;
+inline constexpr int kByteFormatVersion = 2;
 inline constexpr uint32_t kMaxEncodedDelay = 8191;  // per preemption (13 bits)
 inline constexpr uint8_t kMaxEncodedTid = 7;        // runtime thread ids 0..7
 

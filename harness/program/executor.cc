@@ -1,5 +1,6 @@
 #include "harness/program/executor.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "harness/kernel/world.h"
@@ -12,12 +13,20 @@ namespace {
 constexpr int kTeardownRounds = 8;
 constexpr uint64_t kTeardownPollMs = 100;
 
+// PCT's change points are drawn over the run's expected number of decisions
+// with a choice; too many, and most of them fall after the run has ended (the
+// depth is then lower than asked). A run takes about 15 to 40 such decisions
+// per operation, plus the kdamonds' loops and the teardown.
+uint64_t pct_expected_steps(const Program& p) {
+  return std::clamp<uint64_t>(30 * (p.nr_ops() + 4), 100, 2000);
+}
+
 std::unique_ptr<rt::Strategy> make_strategy(const Program& p, const RunConfig& cfg) {
   switch (cfg.strategy) {
     case StrategyKind::kRandom:
       return rt::make_random_strategy(cfg.seed);
     case StrategyKind::kPct:
-      return rt::make_pct_strategy(cfg.seed, cfg.pct_depth, 2000);
+      return rt::make_pct_strategy(cfg.seed, cfg.pct_depth, pct_expected_steps(p));
     case StrategyKind::kProgram:
       break;
   }

@@ -43,10 +43,13 @@ class Minimizer {
   // The first run, with the caller's budget. Once it passes, a candidate gets a
   // step budget of a few times the original run's: a schedule that sends a
   // smaller program into a livelock costs the whole budget otherwise.
-  bool test_first(const Program& p) {
+  // A PCT schedule becomes the preemptions its run took: those are what the
+  // later steps drop and shorten.
+  bool test_first(Program* p) {
     runs_++;
-    const Outcome o = execute(p, cfg_);
+    const Outcome o = execute(*p, cfg_);
     if (!keep_(o)) return false;
+    if (p->schedule.pct) p->schedule = o.run.schedule;
     if (o.verdict != rt::Verdict::kLivelock)
       cfg_.options.max_steps = std::min(cfg_.options.max_steps, 4 * o.run.steps + 2000);
     return true;
@@ -157,7 +160,7 @@ Program minimize(const Program& p, const RunConfig& cfg, KeepFn keep, MinimizeLi
                  MinimizeStats* stats) {
   Minimizer m(cfg, std::move(keep), limits);
   Program best = p;
-  const bool reproduced = m.test_first(best);
+  const bool reproduced = m.test_first(&best);
   if (reproduced) {
     for (bool progress = true; progress;) {
       progress = m.drop_op_chunks(&best);

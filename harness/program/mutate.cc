@@ -35,8 +35,27 @@ uint32_t random_delay(Rng& rng) {
   return rng.one_in(8) ? rng.below(kMaxEncodedDelay + 1) : rng.below(16);
 }
 
+// PCT change points: most runs take a few hundred decisions with a choice, so
+// points past that are mostly void (a lower depth).
+uint16_t random_point(Rng& rng, bool acquire_only) {
+  const uint32_t usual = acquire_only ? 100 : 300;  // about a third of the points are acquires
+  return static_cast<uint16_t>(rng.one_in(8) ? rng.below(rt::kMaxPctPoint) + 1
+                                             : rng.below(usual) + 1);
+}
+
+rt::PctSchedule random_pct(Rng& rng) {
+  rt::PctSchedule pct;
+  pct.seed = static_cast<uint16_t>(rng.next());
+  const uint32_t n = 1 + rng.below(4);  // depth 2..5
+  pct.acquire_only = rng.one_in(2);
+  for (uint32_t i = 0; i < n; i++) pct.points.push_back(random_point(rng, pct.acquire_only));
+  return pct;
+}
+
+// Long sleeps are rare: every virtual millisecond of one is kdamond loop
+// iterations that the run must execute.
 uint16_t random_sleep(Rng& rng) {
-  return static_cast<uint16_t>(rng.one_in(4) ? rng.below(kMaxSleepMs) + 1 : rng.below(20) + 1);
+  return static_cast<uint16_t>(rng.one_in(16) ? rng.below(kMaxSleepMs) + 1 : rng.below(20) + 1);
 }
 
 // The argument fields an op kind uses, in a fixed order; kArgInterval counts
@@ -141,7 +160,7 @@ bool insert_op(Program* p, Rng& rng) {
 }
 
 enum class OpEdit { kDelete, kReplace, kChangeArg, kSwap, kMove };
-enum class PreemptionEdit { kAdd, kDelete, kShift, kRetarget };
+enum class PreemptionEdit { kAdd, kDelete, kShift, kRetarget, kSwitchForm };
 
 bool mutate_op(Program* p, OpEdit how, Rng& rng) {
   const int c = pick_client(*p, how == OpEdit::kSwap ? 2 : 1, rng);
@@ -174,7 +193,51 @@ bool mutate_op(Program* p, OpEdit how, Rng& rng) {
   return false;
 }
 
+// The same edits on a PCT schedule's change points; kRetarget draws new
+// priorities (a new seed).
+bool mutate_pct(rt::PctSchedule* pct, PreemptionEdit how, Rng& rng) {
+  auto& pts = pct->points;
+  switch (how) {
+    case PreemptionEdit::kAdd:
+      if (pts.size() >= rt::kMaxPctPoints) return false;
+      pts.insert(pts.begin() + rng.below(pts.size() + 1), random_point(rng, pct->acquire_only));
+      return true;
+    case PreemptionEdit::kDelete:
+      if (pts.empty()) return false;
+      pts.erase(pts.begin() + rng.below(pts.size()));
+      return true;
+    case PreemptionEdit::kShift: {
+      if (pts.empty()) return false;
+      uint16_t& one = pts[rng.below(pts.size())];
+      const int64_t shifted = int64_t{one} + int64_t{rng.below(17)} - 8;
+      one = static_cast<uint16_t>(std::clamp<int64_t>(shifted, 1, rt::kMaxPctPoint));
+      return true;
+    }
+    case PreemptionEdit::kRetarget:  // new priorities, or the other way to count points
+      if (rng.one_in(4))
+        pct->acquire_only = !pct->acquire_only;
+      else
+        pct->seed = static_cast<uint16_t>(rng.next());
+      return true;
+    case PreemptionEdit::kSwitchForm:
+      break;
+  }
+  return false;
+}
+
 bool mutate_schedule(Program* p, PreemptionEdit how, Rng& rng) {
+  if (how == PreemptionEdit::kSwitchForm) {
+    // Between the two forms: a fresh PCT schedule, or back to the default
+    // policy (a run's preemptions are what a PCT schedule becomes on replay).
+    if (p->schedule.pct) {
+      p->schedule = rt::Schedule{};
+    } else {
+      p->schedule.preemptions.clear();
+      p->schedule.pct = random_pct(rng);
+    }
+    return true;
+  }
+  if (p->schedule.pct) return mutate_pct(&*p->schedule.pct, how, rng);
   auto& pre = p->schedule.preemptions;
   if (how == PreemptionEdit::kAdd) {
     if (pre.size() >= static_cast<size_t>(kMaxPreemptions)) return false;
@@ -198,6 +261,7 @@ bool mutate_schedule(Program* p, PreemptionEdit how, Rng& rng) {
       one.tid = static_cast<uint8_t>(rng.below(kMaxEncodedTid + 1));
       return true;
     case PreemptionEdit::kAdd:
+    case PreemptionEdit::kSwitchForm:
       break;
   }
   return false;
@@ -209,7 +273,7 @@ bool mutate_once(Program* p, Rng& rng) {
   const uint32_t r = rng.below(10);
   if (r < 2) return insert_op(p, rng);
   if (r < 7) return mutate_op(p, static_cast<OpEdit>(r - 2), rng);
-  return mutate_schedule(p, static_cast<PreemptionEdit>(rng.below(4)), rng);
+  return mutate_schedule(p, static_cast<PreemptionEdit>(rng.below(5)), rng);
 }
 
 // Encodes `p` into out[0..max_size), dropping trailing operations and then
@@ -222,6 +286,10 @@ size_t write_fitting(Program p, uint8_t* out, size_t max_size) {
       p.ops[c].pop_back();
     else if (!p.schedule.preemptions.empty())
       p.schedule.preemptions.pop_back();
+    else if (p.schedule.pct && !p.schedule.pct->points.empty())
+      p.schedule.pct->points.pop_back();
+    else if (p.schedule.pct)
+      p.schedule.pct.reset();
     else
       return 0;
     bytes = encode_bytes(p);

@@ -193,8 +193,7 @@ std::string print_program(const Program& p) {
     out += fmt::format("# expect {}: {}\n", e.profile, rt::verdict_name(e.verdict));
   for (int client = 0; client < kMaxClients; client++)
     for (const Op& op : p.ops[client]) out += fmt::format("cpu{}: {}\n", client, format_op(op));
-  if (!p.schedule.preemptions.empty())
-    out += fmt::format("schedule: {}\n", rt::format_schedule(p.schedule));
+  if (!p.schedule.empty()) out += fmt::format("schedule: {}\n", rt::format_schedule(p.schedule));
   return out;
 }
 

@@ -85,8 +85,10 @@ int timeline_command(const TimelineArgs& args, std::ostream& out, std::ostream& 
   const damon::Profile* p = load_for_replay(args.file, args.profile, &in, err);
   if (!p) return kExitBadInput;
   const program::Outcome o = program::execute(in.program, replay_config(p, true));
-  out << "profile: " << p->name
-      << ", schedule: " << (in.program.schedule.preemptions.empty() ? "default" : "recorded")
+  out << "profile: " << p->name << ", schedule: "
+      << (in.program.schedule.empty() ? "default"
+          : in.program.schedule.pct   ? "pct"
+                                      : "recorded")
       << "\n\n";
   out << render_timeline(o, args.timeline);
   return o.verdict == rt::Verdict::kOk ? kExitOk : kExitFinding;

@@ -31,6 +31,15 @@ bool fail(size_t col, std::string msg, size_t* error_col, std::string* error) {
 
 std::string format_schedule(const Schedule& s) {
   std::string out;
+  if (s.pct) {
+    out = "pct seed=" + std::to_string(s.pct->seed) + " points=";
+    for (size_t i = 0; i < s.pct->points.size(); i++) {
+      if (i) out += ',';
+      out += std::to_string(s.pct->points[i]);
+    }
+    if (s.pct->acquire_only) out += " at=acquire";
+    return out;
+  }
   for (const Preemption& p : s.preemptions) {
     if (!out.empty()) out += ' ';
     out += std::to_string(p.delay);
@@ -40,9 +49,67 @@ std::string format_schedule(const Schedule& s) {
   return out;
 }
 
+namespace {
+
+// "pct seed=N points=A,B,..." from text[pos], just after "pct".
+bool parse_pct(std::string_view text, size_t pos, Schedule* out, size_t* error_col,
+               std::string* error) {
+  PctSchedule pct;
+  auto skip_spaces = [&] {
+    while (pos < text.size() && is_space(text[pos])) pos++;
+  };
+  auto keyword = [&](std::string_view kw) {
+    skip_spaces();
+    if (text.substr(pos, kw.size()) != kw) return false;
+    pos += kw.size();
+    return true;
+  };
+  if (!keyword("seed=")) return fail(pos, "expected 'seed=N' after 'pct'", error_col, error);
+  uint64_t v = 0;
+  const size_t seed_col = pos;
+  if (!read_number(text, &pos, std::numeric_limits<uint16_t>::max(), &v))
+    return fail(seed_col, "expected a seed in 0..65535", error_col, error);
+  pct.seed = static_cast<uint16_t>(v);
+  if (!keyword("points=")) return fail(pos, "expected 'points=A,B,...'", error_col, error);
+  for (bool first = true; first || (pos < text.size() && text[pos] == ','); first = false) {
+    if (!first) pos++;
+    const size_t col = pos;
+    if (first && (pos == text.size() || is_space(text[pos]))) break;  // "points=" with none
+    if (!read_number(text, &pos, kMaxPctPoint, &v) || v == 0)
+      return fail(col, "expected a change point in 1.." + std::to_string(kMaxPctPoint), error_col,
+                  error);
+    if (pct.points.size() == kMaxPctPoints)
+      return fail(col, "more than " + std::to_string(kMaxPctPoints) + " change points", error_col,
+                  error);
+    pct.points.push_back(static_cast<uint16_t>(v));
+  }
+  skip_spaces();
+  const size_t at_col = pos;
+  if (keyword("at=")) {
+    if (text.substr(pos, 7) != "acquire")
+      return fail(at_col, "expected 'at=acquire'", error_col, error);
+    pos += 7;
+    pct.acquire_only = true;
+  }
+  skip_spaces();
+  if (pos != text.size())
+    return fail(pos, "unexpected text after the PCT schedule", error_col, error);
+  out->preemptions.clear();
+  out->pct = std::move(pct);
+  return true;
+}
+
+}  // namespace
+
 bool parse_schedule(std::string_view text, Schedule* out, size_t* error_col, std::string* error) {
   Schedule s;
   size_t pos = 0;
+  while (pos < text.size() && is_space(text[pos])) pos++;
+  if (text.substr(pos, 3) == "pct") {
+    if (!parse_pct(text, pos + 3, &s, error_col, error)) return false;
+    *out = std::move(s);
+    return true;
+  }
   for (;;) {
     while (pos < text.size() && is_space(text[pos])) pos++;
     if (pos == text.size()) break;

@@ -26,6 +26,7 @@ int SimExecution::spawn(std::string name, ThreadKind kind, std::function<void()>
   t.name = std::move(name);
   t.kind = kind;
   t.body = std::move(body);
+  live_.push_back(tid);
   // The child starts after everything its creator did so far.
   tsan_release(&t);
   return tid;
@@ -46,7 +47,8 @@ void SimExecution::record(const Site* site, TraceKind kind) {
 
 bool SimExecution::finisher_eligible() const {
   bool all_done = true, all_quiet = true, others_live = false;
-  for (const Thread& t : threads_) {
+  for (const int tid : live_) {
+    const Thread& t = threads_[tid];
     if (t.kind == ThreadKind::kClient) {
       if (t.state != State::kDone) all_done = false;
       if (t.state == State::kRunnable || t.state == State::kNew) all_quiet = false;
@@ -73,33 +75,36 @@ void SimExecution::progress() {
 void SimExecution::candidates(bool cur_can_run) {
   cands_.clear();
   // A sleeper whose deadline virtual time has passed is simply runnable.
-  for (Thread& t : threads_) {
+  int setup = -1;
+  bool finisher_new = false;
+  for (const int i : live_) {
+    Thread& t = threads_[i];
     if (t.state == State::kSleeping && t.wake_ns <= now_) {
       t.state = State::kRunnable;
       t.interrupted = false;
     }
+    if (t.kind == ThreadKind::kFinisher && t.state == State::kNew) finisher_new = true;
+    if (setup < 0 && t.kind == ThreadKind::kSetup &&
+        (t.state == State::kRunnable || t.state == State::kNew))
+      setup = i;
   }
-  for (size_t i = 0; i < threads_.size(); i++) {
-    const Thread& t = threads_[i];
-    if (t.kind != ThreadKind::kSetup || t.state == State::kDone) continue;
-    if (t.state == State::kRunnable || t.state == State::kNew) {
-      cands_.push_back(Candidate{static_cast<int>(i), false, 0});
-      return;
-    }
+  if (setup >= 0) {
+    cands_.push_back(Candidate{setup, false, 0});
+    return;
   }
-  const bool finisher_ok = finisher_eligible();
+  // finisher_eligible() matters only while the finisher has not started.
+  const bool finisher_ok = !finisher_new || finisher_eligible();
   bool starving = false, time_frozen = false;
-  for (size_t i = 0; i < threads_.size(); i++) {
+  for (const int i : live_) {
     const Thread& t = threads_[i];
-    if (static_cast<int>(i) == cur_) continue;
+    if (i == cur_) continue;
     if (t.kind == ThreadKind::kFinisher && t.state == State::kNew && !finisher_ok) continue;
     if (t.state != State::kRunnable && t.state != State::kNew) continue;
     if (result_.steps - t.last_ran > kStarveLimit) starving = true;
     if (now_ - t.last_ran_ns > kMaxRunnableLagNs) time_frozen = true;
   }
-  for (size_t i = 0; i < threads_.size(); i++) {
-    const Thread& t = threads_[i];
-    const int tid = static_cast<int>(i);
+  for (const int tid : live_) {
+    const Thread& t = threads_[tid];
     // Bounded unfairness: once a runnable thread has been passed over for
     // kStarveLimit steps, only such starved threads are candidates.
     if (starving && (tid == cur_ || result_.steps - t.last_ran <= kStarveLimit)) continue;
@@ -147,6 +152,7 @@ int SimExecution::decide(bool cur_can_run) {
   const size_t def = default_choice(cur_can_run);
   size_t pick = def;
   if (cands_.size() > 1) {
+    strategy_.at_acquire = acquiring_;
     pick = strategy_.pick(cands_, def);
     if (pick >= cands_.size()) pick = def;
     if (pick != def) {
@@ -209,6 +215,7 @@ void SimExecution::fiber_main(int tid) {
   QuietAccesses q;
   Thread& t = threads_[tid];
   t.state = State::kDone;
+  std::erase(live_, tid);
   t.body = nullptr;
   tsan_release(&t);
   if (aborting_) return;
@@ -233,7 +240,10 @@ void SimExecution::resume(int tid) {
 void SimExecution::unwind_all() {
   for (size_t i = 0; i < threads_.size(); i++) {
     Thread& t = threads_[i];
-    if (t.state == State::kNew) t.state = State::kDone;
+    if (t.state == State::kNew) {
+      t.state = State::kDone;
+      std::erase(live_, static_cast<int>(i));
+    }
     if (t.state == State::kDone) continue;
     resume(static_cast<int>(i));  // lands at its suspension point and throws AbortRun
   }

@@ -27,6 +27,8 @@ class SimExecution final : public Execution {
   uint64_t now_ns() const override { return now_; }
 
   void point(const Site* site) override;
+  // point() for a point just before an acquire (Strategy::at_acquire).
+  void acquire_point(const Site* site);
   void mutex_lock(Mutex& m, const Site* site) override;
   bool mutex_trylock(Mutex& m, const Site* site) override;
   void mutex_unlock(Mutex& m, const Site* site) override;
@@ -114,6 +116,10 @@ class SimExecution final : public Execution {
   RunResult result_;
   uint32_t rec_count_ = 0;
   std::vector<Candidate> cands_;
+  // Tids of the threads not yet kDone, ascending: what the scheduling core
+  // scans (a run leaves many finished kdamonds behind).
+  std::vector<int> live_;
+  bool acquiring_ = false;  // the point being decided precedes an acquire
 };
 
 }  // namespace rt

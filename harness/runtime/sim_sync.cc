@@ -22,6 +22,12 @@ void SimExecution::check_budget(const Site* site) {
   raise(std::move(f));
 }
 
+void SimExecution::acquire_point(const Site* site) {
+  acquiring_ = true;
+  point(site);
+  acquiring_ = false;
+}
+
 void SimExecution::point(const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
@@ -54,7 +60,7 @@ void SimExecution::wake_waiters(WaitKind kind, const void* obj) {
 void SimExecution::mutex_lock(Mutex& m, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
-  point(site);
+  acquire_point(site);
   while (m.owner_.load(std::memory_order_relaxed) != -1) block(WaitKind::kMutex, &m, site);
   m.owner_.store(cur_, std::memory_order_relaxed);
   tsan_acquire(&m);
@@ -63,7 +69,7 @@ void SimExecution::mutex_lock(Mutex& m, const Site* site) {
 bool SimExecution::mutex_trylock(Mutex& m, const Site* site) {
   QuietAccesses q;
   if (aborting_) return false;
-  point(site);
+  acquire_point(site);
   if (m.owner_.load(std::memory_order_relaxed) != -1) return false;
   m.owner_.store(cur_, std::memory_order_relaxed);
   tsan_acquire(&m);
@@ -106,7 +112,7 @@ void SimExecution::event_signal(Event& e, const Site* site) {
 void SimExecution::event_wait(Event& e, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
-  point(site);
+  acquire_point(site);
   while (e.done_ == 0) {
     e.waiters_++;
     if (opts_.detect_lost_wakeups && e.tracked_ && e.reach_ == 0) {
@@ -189,7 +195,7 @@ void SimExecution::wake(int tid, const Site* site) {
 void SimExecution::join(int tid, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
-  point(site);
+  acquire_point(site);
   while (threads_[tid].state != State::kDone) block(WaitKind::kJoin, &threads_[tid], site);
   tsan_acquire(&threads_[tid]);
 }

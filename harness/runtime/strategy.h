@@ -29,12 +29,18 @@ class Strategy {
   // Index into `cands` of the thread to run next. `default_idx` is what the
   // default policy (see schedule.h) would run; returning it is "no preemption".
   virtual size_t pick(std::span<const Candidate> cands, size_t default_idx) = 0;
+  // Set by the runtime before each pick(): the running thread is about to
+  // acquire (a mutex, a completion, a join). Where shared state is only touched
+  // under locks, preemptions there reach every outcome (CHESS's observation),
+  // so a strategy may count only these points.
+  bool at_acquire = false;
   // One line for logs and finding files: "pct(seed=7,depth=3)".
   virtual std::string describe() const = 0;
 };
 
 // Follows a recorded or scripted schedule exactly; preemptions whose target is
-// not a candidate at that point are skipped.
+// not a candidate at that point are skipped. A PCT schedule runs as
+// make_given_pct_strategy().
 std::unique_ptr<Strategy> make_schedule_strategy(Schedule s);
 // Decodes bytes (from a fuzzer) into a schedule: each pair of bytes is one
 // preemption (delay, thread). See choice_stream.cc.
@@ -45,5 +51,7 @@ std::unique_ptr<Strategy> make_random_strategy(uint64_t seed);
 // Probabilistic concurrency testing (Burckhardt et al., ASPLOS'10): random thread
 // priorities and depth-1 priority change points over `expected_steps` steps.
 std::unique_ptr<Strategy> make_pct_strategy(uint64_t seed, int depth, uint64_t expected_steps);
+// PCT with the priorities and change points of a schedule (the same every run).
+std::unique_ptr<Strategy> make_given_pct_strategy(const PctSchedule& s);
 
 }  // namespace rt

@@ -10,28 +10,38 @@ namespace rt {
 namespace {
 
 // PCT: each thread gets a random distinct priority when first seen; the highest
-// priority candidate runs; at depth-1 random steps the running thread's
-// priority drops below every other.
+// priority candidate runs; at depth-1 steps the running thread's priority drops
+// below every other. The steps are random over `expected_steps`, or given
+// (a Schedule's PctSchedule, the same every run).
 class PctStrategy final : public Strategy {
  public:
   PctStrategy(uint64_t seed, int depth, uint64_t expected_steps)
       : seed_(seed), depth_(std::max(depth, 1)), expected_(std::max<uint64_t>(expected_steps, 1)) {}
+  explicit PctStrategy(const PctSchedule& s)
+      : seed_(s.seed),
+        depth_(static_cast<int>(s.points.size()) + 1),
+        fixed_(true),
+        acquire_only_(s.acquire_only) {
+    given_.assign(s.points.begin(), s.points.end());
+  }
   void begin(uint64_t run_index) override {
-    rng_ = SplitMix64(seed_ + run_index);
+    rng_ = SplitMix64(fixed_ ? seed_ : seed_ + run_index);
     prio_.clear();
-    change_.clear();
-    for (int i = 0; i < depth_ - 1; i++) change_.push_back(1 + rng_.below(expected_));
+    change_ = given_;
+    if (!fixed_)
+      for (int i = 0; i < depth_ - 1; i++) change_.push_back(1 + rng_.below(expected_));
     std::sort(change_.begin(), change_.end());
     step_ = 0;
     low_ = 0;
   }
   size_t pick(std::span<const Candidate> cands, size_t) override {
-    step_++;
+    const bool counted = !acquire_only_ || at_acquire;
+    if (counted) step_++;
     size_t best = 0;
     for (size_t i = 0; i < cands.size(); i++) {
       if (priority(cands[i].tid) > priority(cands[best].tid)) best = i;
     }
-    if (std::binary_search(change_.begin(), change_.end(), step_)) {
+    if (counted && std::binary_search(change_.begin(), change_.end(), step_)) {
       prio_[cands[best].tid] = --low_;  // below every initial priority
       best = 0;
       for (size_t i = 0; i < cands.size(); i++) {
@@ -41,7 +51,8 @@ class PctStrategy final : public Strategy {
     return best;
   }
   std::string describe() const override {
-    return "pct(seed=" + std::to_string(seed_) + ",depth=" + std::to_string(depth_) + ")";
+    return "pct(seed=" + std::to_string(seed_) + ",depth=" + std::to_string(depth_) +
+           (fixed_ ? (acquire_only_ ? ",given points at acquire)" : ",given points)") : ")");
   }
 
  private:
@@ -52,7 +63,10 @@ class PctStrategy final : public Strategy {
   }
   uint64_t seed_;
   int depth_;
-  uint64_t expected_;
+  uint64_t expected_ = 1;
+  bool fixed_ = false;
+  bool acquire_only_ = false;
+  std::vector<uint64_t> given_;
   SplitMix64 rng_{0};
   std::vector<int64_t> prio_;
   std::vector<uint64_t> change_;
@@ -64,6 +78,10 @@ class PctStrategy final : public Strategy {
 
 std::unique_ptr<Strategy> make_pct_strategy(uint64_t seed, int depth, uint64_t expected_steps) {
   return std::make_unique<PctStrategy>(seed, depth, expected_steps);
+}
+
+std::unique_ptr<Strategy> make_given_pct_strategy(const PctSchedule& s) {
+  return std::make_unique<PctStrategy>(s);
 }
 
 }  // namespace rt

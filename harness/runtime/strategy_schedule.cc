@@ -41,6 +41,7 @@ class ScheduleStrategy final : public Strategy {
 }  // namespace
 
 std::unique_ptr<Strategy> make_schedule_strategy(Schedule s) {
+  if (s.pct) return make_given_pct_strategy(*s.pct);
   return std::make_unique<ScheduleStrategy>(std::move(s));
 }
 
