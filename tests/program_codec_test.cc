@@ -90,6 +90,12 @@ TEST(ProgramCodec, PctScheduleComesFromTheBackToo) {
             (std::vector<uint8_t>{0x14, 0x00, 0x03, 0xff, 0x00, 0x12, 0x12, 0x34, 0x82}));
   EXPECT_FALSE(p.schedule.pct->acquire_only);
   EXPECT_TRUE(decode({0x00, 0x00, 0xc0}).schedule.pct->acquire_only);
+  // Bit 5: per-thread points, read only when there are points.
+  const Program per_thread = decode({0x02, 0x02, 0x00, 0x00, 0xa1});
+  EXPECT_TRUE(per_thread.schedule.pct->per_thread);
+  EXPECT_EQ(per_thread.schedule.pct->points,
+            (std::vector<uint16_t>{rt::PctSchedule::thread_point(1, 3)}));
+  EXPECT_FALSE(decode({0x00, 0x00, 0xa0}).schedule.pct->per_thread);
   // Too few bytes for the points asked for: only those that fit are read.
   const Program short_one = decode({0x00, 0x05, 0x00, 0x07, 0x87});
   ASSERT_TRUE(short_one.schedule.pct.has_value());

@@ -292,6 +292,24 @@ TEST(ScheduleText, PctFormatAndParse) {
   EXPECT_EQ(rt::format_schedule(s), "pct seed=4711 points=12,40,4096 at=acquire");
   ASSERT_TRUE(rt::parse_schedule(rt::format_schedule(s), &back, &col, &error)) << error;
   EXPECT_EQ(back, s);
+  // Per-thread points print as T@N.
+  s.pct->per_thread = true;
+  s.pct->points = {rt::PctSchedule::thread_point(0, 3), rt::PctSchedule::thread_point(7, 512)};
+  EXPECT_EQ(rt::format_schedule(s), "pct seed=4711 points=0@3,7@512 at=acquire");
+  ASSERT_TRUE(rt::parse_schedule(rt::format_schedule(s), &back, &col, &error)) << error;
+  EXPECT_EQ(back, s);
+  EXPECT_EQ(rt::PctSchedule::point_tid(back.pct->points[1]), 7);
+  EXPECT_EQ(rt::PctSchedule::point_count(back.pct->points[1]), 512u);
+  s.pct->per_thread = false;
+  // Per-thread points print as T@N.
+  s.pct->per_thread = true;
+  s.pct->points = {rt::PctSchedule::thread_point(0, 3), rt::PctSchedule::thread_point(7, 512)};
+  EXPECT_EQ(rt::format_schedule(s), "pct seed=4711 points=0@3,7@512 at=acquire");
+  ASSERT_TRUE(rt::parse_schedule(rt::format_schedule(s), &back, &col, &error)) << error;
+  EXPECT_EQ(back, s);
+  EXPECT_EQ(rt::PctSchedule::point_tid(back.pct->points[1]), 7);
+  EXPECT_EQ(rt::PctSchedule::point_count(back.pct->points[1]), 512u);
+  s.pct->per_thread = false;
   s.pct->acquire_only = false;
   s.pct->points.clear();
   EXPECT_EQ(rt::format_schedule(s), "pct seed=4711 points=");
@@ -313,6 +331,10 @@ TEST(ScheduleText, PctFormatAndParse) {
         Bad{"pct seed=1 points=3,4097", 20, "expected a change point in 1..4096"},
         Bad{"pct seed=1 points=1,2,3,4,5,6,7,8", 32, "more than 7 change points"},
         Bad{"pct seed=1 points=1 at=all", 20, "expected 'at=acquire'"},
+        Bad{"pct seed=1 points=1,0@2", 20, "change points mix N and T@N"},
+        Bad{"pct seed=1 points=0@2,1", 22, "change points mix N and T@N"},
+        Bad{"pct seed=1 points=8@2", 18, "expected a thread id in 0..7 before '@'"},
+        Bad{"pct seed=1 points=1@513", 20, "expected a count in 1..512 after '@'"},
         Bad{"pct seed=1 points=1 2:0", 20, "unexpected text after the PCT schedule"}}) {
     EXPECT_FALSE(rt::parse_schedule(b.text, &back, &col, &error)) << b.text;
     EXPECT_EQ(col, b.col) << b.text;
@@ -349,6 +371,16 @@ TEST(ScheduleText, PctRunReplaysFromItsRecordedPreemptions) {
   // Counted over every decision instead, the same points miss both windows.
   p.schedule.pct->acquire_only = false;
   EXPECT_EQ(execute(p, cfg).verdict, rt::Verdict::kOk);
+  // Per thread: cpu0's third acquire (the self-clear's lock, just after its
+  // damon_is_running() check) and the new kdamond's (tid 4) fourth (the
+  // cancel's second lock, just after its complete()).
+  p.schedule.pct = rt::PctSchedule{
+      1, {rt::PctSchedule::thread_point(0, 3), rt::PctSchedule::thread_point(4, 4)}, true, true};
+  EXPECT_EQ(execute(p, cfg).verdict, rt::Verdict::kLostWakeup);
+  // The same counts hold with more operations on cpu1.
+  p.ops[1].push_back(Op{});  // cpu1: is_running ctx0
+  p.ops[1].push_back(Op{});
+  EXPECT_EQ(execute(p, cfg).verdict, rt::Verdict::kLostWakeup);
 }
 
 TEST(VerdictNames, RoundTripAndClassify) {

@@ -8,11 +8,16 @@
 namespace damon {
 
 // ---- the profile and observer of a ctx ----
-inline const Profile& profile_of(const damon_ctx* ctx) {
-  return *ctx->core->profile;
+// Both come from the execution's one damon_core, not through ctx: which kernel
+// version runs is no memory access, and an exiting kdamond asks after the ctx
+// may already be freed (v6.14..v6.17's reset-first exit), where reading
+// ctx->core would be a use after free of the harness's own making. The
+// model's next declared access to the ctx reports the real one.
+inline const Profile& profile_of(const damon_ctx*) {
+  return *damon_core_current().profile;
 }
-inline Observer* observer_of(const damon_ctx* ctx) {
-  return ctx->core->observer;
+inline Observer* observer_of(const damon_ctx*) {
+  return damon_core_current().observer;
 }
 
 // ---- request references ----

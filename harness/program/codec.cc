@@ -14,7 +14,8 @@
 //   byte S0 and high byte S1 (as many as there are), then min(k & 7,
 //   (size - 3) / 2) change points, point 0 nearest, each a pair read backwards:
 //   a byte L then a byte H, point = (L | (H & 15) << 8) + 1 (1..4096). Bit 6 of
-//   k is acquire_only ("at=acquire"); bits 3-5 are ignored (encoded as 0).
+//   k is acquire_only ("at=acquire"), bit 5 per_thread (points T@N, read only
+//   when there are points); bits 3-4 are ignored (encoded as 0).
 // v1 (before the PCT form) read every k as k % 65 preemptions.
 // Everything before the pairs is operations, read forwards. Each record starts
 // with byte 0 = kind (bits 0-3, % kNumOpKinds) | client (bits 4-7, % kMaxClients),
@@ -45,6 +46,7 @@ static_assert(rt::kMaxPctPoints < 0x80 && rt::kMaxPctPoint <= 4096, "PCT points 
 static_assert(rt::kMaxPctPoints == 7, "k's low 3 bits count PCT points");
 constexpr uint8_t kPctFlag = 0x80;
 constexpr uint8_t kPctAcquireOnly = 0x40;
+constexpr uint8_t kPctPerThread = 0x20;
 
 constexpr uint8_t kAllCtxs = (1u << kMaxCtxs) - 1;
 
@@ -140,6 +142,7 @@ Program decode_bytes(const uint8_t* data, size_t size) {
       pct.points.push_back(static_cast<uint16_t>((lo | (hi & 15) << 8) + 1));
     }
     end -= 2 * n;
+    pct.per_thread = n > 0 && (kbyte & kPctPerThread);
     p.schedule.pct = std::move(pct);
   } else {
     const size_t k = std::min<size_t>(kbyte % (kMaxPreemptions + 1), (size - 1) / 2);
@@ -177,8 +180,10 @@ std::vector<uint8_t> encode_bytes(const Program& p) {
     }
     out.push_back(static_cast<uint8_t>(p.schedule.pct->seed >> 8));
     out.push_back(static_cast<uint8_t>(p.schedule.pct->seed & 0xff));
-    out.push_back(
-        static_cast<uint8_t>(kPctFlag | (p.schedule.pct->acquire_only ? kPctAcquireOnly : 0) | n));
+    const bool per_thread = p.schedule.pct->per_thread && n;
+    out.push_back(static_cast<uint8_t>(kPctFlag |
+                                       (p.schedule.pct->acquire_only ? kPctAcquireOnly : 0) |
+                                       (per_thread ? kPctPerThread : 0) | n));
     return out;
   }
   const auto& pre = p.schedule.preemptions;

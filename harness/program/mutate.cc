@@ -35,10 +35,18 @@ uint32_t random_delay(Rng& rng) {
   return rng.one_in(8) ? rng.below(kMaxEncodedDelay + 1) : rng.below(16);
 }
 
-// PCT change points: most runs take a few hundred decisions with a choice, so
-// points past that are mostly void (a lower depth).
-uint16_t random_point(Rng& rng, bool acquire_only) {
-  const uint32_t usual = acquire_only ? 100 : 300;  // about a third of the points are acquires
+// PCT change points: most runs take a few hundred decisions with a choice, a
+// third of them at acquires, so points past that are mostly void (a lower
+// depth). A per-thread point names a client (0..2) or a kdamond (4..7; 3 is
+// the setup thread) and a count within that thread, which is small.
+uint16_t random_point(Rng& rng, const rt::PctSchedule& pct) {
+  if (pct.per_thread) {
+    const int tid = static_cast<int>(rng.below(8));
+    const uint32_t usual = pct.acquire_only ? 24 : 64;
+    const uint32_t n = rng.one_in(8) ? rng.below(512) + 1 : rng.below(usual) + 1;
+    return rt::PctSchedule::thread_point(tid, n);
+  }
+  const uint32_t usual = pct.acquire_only ? 100 : 300;
   return static_cast<uint16_t>(rng.one_in(8) ? rng.below(rt::kMaxPctPoint) + 1
                                              : rng.below(usual) + 1);
 }
@@ -48,7 +56,8 @@ rt::PctSchedule random_pct(Rng& rng) {
   pct.seed = static_cast<uint16_t>(rng.next());
   const uint32_t n = 1 + rng.below(4);  // depth 2..5
   pct.acquire_only = rng.one_in(2);
-  for (uint32_t i = 0; i < n; i++) pct.points.push_back(random_point(rng, pct.acquire_only));
+  pct.per_thread = rng.one_in(2);
+  for (uint32_t i = 0; i < n; i++) pct.points.push_back(random_point(rng, pct));
   return pct;
 }
 
@@ -200,15 +209,23 @@ bool mutate_pct(rt::PctSchedule* pct, PreemptionEdit how, Rng& rng) {
   switch (how) {
     case PreemptionEdit::kAdd:
       if (pts.size() >= rt::kMaxPctPoints) return false;
-      pts.insert(pts.begin() + rng.below(pts.size() + 1), random_point(rng, pct->acquire_only));
+      if (pts.empty()) pct->per_thread = rng.one_in(2);
+      pts.insert(pts.begin() + rng.below(pts.size() + 1), random_point(rng, *pct));
       return true;
     case PreemptionEdit::kDelete:
       if (pts.empty()) return false;
       pts.erase(pts.begin() + rng.below(pts.size()));
+      if (pts.empty()) pct->per_thread = false;  // canonical: no points, no per-thread form
       return true;
     case PreemptionEdit::kShift: {
       if (pts.empty()) return false;
       uint16_t& one = pts[rng.below(pts.size())];
+      if (pct->per_thread) {  // a nearby count of the same thread
+        const int64_t n = int64_t{rt::PctSchedule::point_count(one)} + rng.below(7) - 3;
+        one = rt::PctSchedule::thread_point(rt::PctSchedule::point_tid(one),
+                                            static_cast<uint32_t>(std::clamp<int64_t>(n, 1, 512)));
+        return true;
+      }
       const int64_t shifted = int64_t{one} + int64_t{rng.below(17)} - 8;
       one = static_cast<uint16_t>(std::clamp<int64_t>(shifted, 1, rt::kMaxPctPoint));
       return true;

@@ -35,7 +35,12 @@ std::string format_schedule(const Schedule& s) {
     out = "pct seed=" + std::to_string(s.pct->seed) + " points=";
     for (size_t i = 0; i < s.pct->points.size(); i++) {
       if (i) out += ',';
-      out += std::to_string(s.pct->points[i]);
+      const uint16_t pt = s.pct->points[i];
+      if (s.pct->per_thread)
+        out += std::to_string(PctSchedule::point_tid(pt)) + "@" +
+               std::to_string(PctSchedule::point_count(pt));
+      else
+        out += std::to_string(pt);
     }
     if (s.pct->acquire_only) out += " at=acquire";
     return out;
@@ -75,11 +80,29 @@ bool parse_pct(std::string_view text, size_t pos, Schedule* out, size_t* error_c
     if (!first) pos++;
     const size_t col = pos;
     if (first && (pos == text.size() || is_space(text[pos]))) break;  // "points=" with none
-    if (!read_number(text, &pos, kMaxPctPoint, &v) || v == 0)
-      return fail(col, "expected a change point in 1.." + std::to_string(kMaxPctPoint), error_col,
-                  error);
     if (pct.points.size() == kMaxPctPoints)
       return fail(col, "more than " + std::to_string(kMaxPctPoints) + " change points", error_col,
+                  error);
+    // "T@N" (per thread) or "N"; one form per schedule.
+    size_t digits = pos;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') digits++;
+    const bool thread_form = digits < text.size() && text[digits] == '@';
+    if (!first && thread_form != pct.per_thread)
+      return fail(col, "change points mix N and T@N", error_col, error);
+    pct.per_thread = thread_form;
+    if (thread_form) {
+      uint64_t n = 0;
+      if (!read_number(text, &pos, 7, &v))
+        return fail(col, "expected a thread id in 0..7 before '@'", error_col, error);
+      const size_t n_col = ++pos;
+      if (!read_number(text, &pos, 512, &n) || n == 0)
+        return fail(n_col, "expected a count in 1..512 after '@'", error_col, error);
+      pct.points.push_back(
+          PctSchedule::thread_point(static_cast<int>(v), static_cast<uint32_t>(n)));
+      continue;
+    }
+    if (!read_number(text, &pos, kMaxPctPoint, &v) || v == 0)
+      return fail(col, "expected a change point in 1.." + std::to_string(kMaxPctPoint), error_col,
                   error);
     pct.points.push_back(static_cast<uint16_t>(v));
   }

@@ -38,7 +38,19 @@ struct PctSchedule {
   // ("at=acquire"; Strategy::at_acquire): fewer decisions, so each change point
   // is likelier to land in a narrow window.
   bool acquire_only = false;
+  // Each point names a thread and a count: "thread T, at its N-th counted
+  // decision as the running thread, drops". Per-thread counts do not move when
+  // other threads' operations change, and a window like "just after cpu0's
+  // damon_is_running() check" is the same few counts in every program. Text:
+  // "T@N"; false whenever there are no points.
+  bool per_thread = false;
   bool operator==(const PctSchedule&) const = default;
+  // A per-thread point packs T (0..7) and N (1..512) into 1..4096.
+  static uint16_t thread_point(int tid, uint32_t n) {
+    return static_cast<uint16_t>((tid << 9 | (n - 1)) + 1);
+  }
+  static int point_tid(uint16_t point) { return (point - 1) >> 9; }
+  static uint32_t point_count(uint16_t point) { return ((point - 1) & 511u) + 1; }
 };
 
 struct Schedule {

@@ -153,6 +153,7 @@ int SimExecution::decide(bool cur_can_run) {
   size_t pick = def;
   if (cands_.size() > 1) {
     strategy_.at_acquire = acquiring_;
+    strategy_.current = cur_can_run ? cur_ : -1;
     pick = strategy_.pick(cands_, def);
     if (pick >= cands_.size()) pick = def;
     if (pick != def) {

@@ -34,6 +34,9 @@ class Strategy {
   // under locks, preemptions there reach every outcome (CHESS's observation),
   // so a strategy may count only these points.
   bool at_acquire = false;
+  // Also set before each pick(): the thread whose point this is, or -1 when it
+  // blocks or finishes (then every candidate is another thread).
+  int current = -1;
   // One line for logs and finding files: "pct(seed=7,depth=3)".
   virtual std::string describe() const = 0;
 };

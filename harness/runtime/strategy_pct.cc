@@ -21,7 +21,8 @@ class PctStrategy final : public Strategy {
       : seed_(s.seed),
         depth_(static_cast<int>(s.points.size()) + 1),
         fixed_(true),
-        acquire_only_(s.acquire_only) {
+        acquire_only_(s.acquire_only),
+        per_thread_(s.per_thread && !s.points.empty()) {
     given_.assign(s.points.begin(), s.points.end());
   }
   void begin(uint64_t run_index) override {
@@ -33,9 +34,11 @@ class PctStrategy final : public Strategy {
     std::sort(change_.begin(), change_.end());
     step_ = 0;
     low_ = 0;
+    counts_.clear();
   }
   size_t pick(std::span<const Candidate> cands, size_t) override {
     const bool counted = !acquire_only_ || at_acquire;
+    if (per_thread_) return pick_per_thread(cands, counted);
     if (counted) step_++;
     size_t best = 0;
     for (size_t i = 0; i < cands.size(); i++) {
@@ -50,9 +53,30 @@ class PctStrategy final : public Strategy {
     }
     return best;
   }
+  // The running thread drops at its own given counts; then the highest
+  // priority runs.
+  size_t pick_per_thread(std::span<const Candidate> cands, bool counted) {
+    if (current >= 0 && counted) {
+      if (current >= static_cast<int>(counts_.size())) counts_.resize(current + 1, 0);
+      const uint32_t n = ++counts_[current];
+      if (n <= 512 && current <= 7 &&
+          std::binary_search(change_.begin(), change_.end(),
+                             uint64_t{PctSchedule::thread_point(current, n)})) {
+        priority(current);
+        prio_[current] = --low_;
+      }
+    }
+    size_t best = 0;
+    for (size_t i = 0; i < cands.size(); i++) {
+      if (priority(cands[i].tid) > priority(cands[best].tid)) best = i;
+    }
+    return best;
+  }
   std::string describe() const override {
-    return "pct(seed=" + std::to_string(seed_) + ",depth=" + std::to_string(depth_) +
-           (fixed_ ? (acquire_only_ ? ",given points at acquire)" : ",given points)") : ")");
+    std::string out = "pct(seed=" + std::to_string(seed_) + ",depth=" + std::to_string(depth_);
+    if (fixed_) out += std::string(",given ") + (per_thread_ ? "per-thread " : "") + "points";
+    if (acquire_only_) out += " at acquire";
+    return out + ")";
   }
 
  private:
@@ -66,6 +90,8 @@ class PctStrategy final : public Strategy {
   uint64_t expected_ = 1;
   bool fixed_ = false;
   bool acquire_only_ = false;
+  bool per_thread_ = false;
+  std::vector<uint32_t> counts_;  // per-thread counted decisions
   std::vector<uint64_t> given_;
   SplitMix64 rng_{0};
   std::vector<int64_t> prio_;
