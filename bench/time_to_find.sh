@@ -5,7 +5,9 @@
 # (libFuzzer + ASan/UBSan), single process, TRIALS trials with -seed=1..TRIALS,
 # each capped at CAP seconds of wall time, with the interleaving feedback on and
 # then off (DWH_INTERLEAVING_FEEDBACK=0). DWH_STOP_ON makes every other finding a
-# counted non-crash, so a trial ends only on the scenario or at the cap; a stop
+# counted non-crash, so a trial ends only on the scenario or at the cap. The two
+# modes run side by side, one trial of each at a time, one core each (PARALLEL=0
+# runs them one after the other); a stop
 # for anything else (a sanitizer report) restarts the fuzzer on its corpus for the
 # time left (bench/lib.sh fuzz_trial). Each artifact found is replayed with
 # `damon-harness run` of the dev build and must give the same selected verdict;
@@ -48,8 +50,14 @@ mode() {
   done
 }
 
-mode 1
-mode 0
+if [[ ${PARALLEL:-1} == 1 ]]; then
+  mode 1 &
+  mode 0 &
+  wait
+else
+  mode 1
+  mode 0
+fi
 echo "| mode | found/trials | median s | min s | max s |"
 echo "|---|---:|---:|---:|---:|"
 summarize_row "interleaving feedback on" "$TRIALS" "$WORK/1.results"
@@ -57,7 +65,7 @@ summarize_row "interleaving feedback off" "$TRIALS" "$WORK/0.results"
 echo
 echo "fuzz_walk_sim of the fuzz preset (libFuzzer + ASan/UBSan), seeds" \
   "$((SEED_BASE + 1))..$((SEED_BASE + TRIALS)), cap ${CAP} s per trial, profile $PROFILE," \
-  "DWH_STOP_ON=$REVIEW_STOP_ON_SIM; restarts after other stops:" \
+  "DWH_STOP_ON=$REVIEW_STOP_ON_SIM; modes $([[ ${PARALLEL:-1} == 1 ]] && echo "side by side, one core each" || echo "one after the other"); restarts after other stops:" \
   "on $(awk '{n += $3} END {print n + 0}' "$WORK/1.results")," \
   "off $(awk '{n += $3} END {print n + 0}' "$WORK/0.results")."
 print_command bench/time_to_find.sh "$TRIALS" "$CAP"

@@ -18,6 +18,11 @@ namespace {
 
 constexpr double kTimeScale = 0.002;  // 500x faster than real time
 constexpr uint8_t kPerturbRate = 48;  // ~1 in 5 points yields or sleeps briefly
+// A run that polls forever makes progress, so the watchdog never fires; this
+// budget reports it as a livelock well before libFuzzer's -timeout (60 s,
+// fuzz_walk_os.options) would end the process with one stack and no program.
+// A run under TSan takes milliseconds to a few hundred.
+constexpr uint64_t kRunBudgetMs = 30000;
 
 // What the watchdog's hook needs: the input of the run in progress.
 struct Current {
@@ -62,6 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   s.strategy = program::StrategyKind::kProgram;
   program::RunConfig cfg = program::make_run_config(s, t.profile, 0);
   cfg.options.time_scale = kTimeScale;
+  cfg.options.run_budget_ms = kRunBudgetMs;
   cfg.options.perturb_seed = input_hash(data, size);
   cfg.options.perturb_rate = kPerturbRate;
   cfg.options.record_trace = false;

@@ -93,4 +93,43 @@ TEST(CanaryOs, WatchdogQuietOnCleanTwin) {
   }
 }
 
+// A thread that polls forever makes progress, so the watchdog stays quiet; the
+// run budget must report it, abandon the run and park the poller.
+rt::RunResult run_poller(int polls, uint64_t budget_ms, bool* abandoned) {
+  rt::Options o;
+  o.watchdog_abort = false;
+  o.watchdog_ms = 10000;
+  o.run_budget_ms = budget_ms;
+  auto e = rt::make_os_execution(o);
+  auto* w = new kernel::World();
+  w->attach(*e);
+  e->spawn("cpu0", rt::ThreadKind::kClient, [polls] {
+    rt::Execution& x = rt::Execution::current();
+    for (int i = 0; polls < 0 || i < polls; i++) x.sleep(1000000, RT_SITE("poll"));
+  });
+  rt::RunResult r = e->run();
+  *abandoned = e->abandoned();
+  if (*abandoned) {
+    (void)e.release();  // the parked poller still uses both
+  } else {
+    delete w;
+  }
+  return r;
+}
+
+TEST(CanaryOs, RunBudgetReportsAPollerThatNeverEnds) {
+  bool abandoned = false;
+  const rt::RunResult r = run_poller(-1, 300, &abandoned);
+  ASSERT_EQ(r.verdict, rt::Verdict::kLivelock);
+  EXPECT_TRUE(abandoned);
+  EXPECT_NE(r.findings[0].message.find("budget of 300 ms"), std::string::npos)
+      << r.findings[0].message;
+}
+
+TEST(CanaryOs, RunBudgetQuietOnAPollerThatEnds) {
+  bool abandoned = true;
+  EXPECT_EQ(run_poller(50, 5000, &abandoned).verdict, rt::Verdict::kOk);
+  EXPECT_FALSE(abandoned);
+}
+
 }  // namespace

@@ -15,8 +15,10 @@ using K = KdamondCallForm;
 using W = WalkForm;
 using X = ExitOrder;
 
+// Never destroyed: the os runtime abandons the threads of a hung run, and they
+// may still read their profile while the process exits.
 // clang-format off
-const std::vector<Profile> kProfiles = {
+const std::vector<Profile>& kProfiles = *new std::vector<Profile>{
   {.name = "v6.14",
    .kernel_ref = "42b7491af14c mm/damon/core: introduce damon_call(); "
                  "bf0eaba0ff9c mm/damon/core: implement damos_walk()",

@@ -92,7 +92,11 @@ struct Options {
   bool record_trace = true;                       // keep the per-point trace
   // os: real nanoseconds per virtual nanosecond (0.01 = 100x faster than real)
   double time_scale = 0.01;
-  uint64_t watchdog_ms = 0;   // os: 0 = use default_watchdog_ms()
+  uint64_t watchdog_ms = 0;  // os: 0 = use default_watchdog_ms()
+  // os: a run still going after this many real milliseconds is a livelock (a
+  // thread that polls forever makes progress, so the watchdog never fires).
+  // 0 = no budget.
+  uint64_t run_budget_ms = 0;
   uint32_t perturb_seed = 0;  // os: 0 = no timing perturbation
   uint8_t perturb_rate = 0;   // os: 0..255, chance per point of a yield/short sleep
   // The finisher starts once every client has finished, or every client is

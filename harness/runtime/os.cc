@@ -103,6 +103,7 @@ bool OsExecution::finisher_eligible(uint64_t now) {
 }
 
 RunResult OsExecution::run() {
+  const uint64_t t0 = real_ns();
   int finisher = -1;
   const int n0 = nslots_.load();
   for (int i = 0; i < n0; i++) {
@@ -133,6 +134,10 @@ RunResult OsExecution::run() {
     }
     if (all_done && (finisher < 0 || slots_[finisher].started.load())) break;
     if (check_watchdog(now)) break;
+    if (opts_.run_budget_ms && now - t0 > opts_.run_budget_ms * 1000000) {
+      over_budget(now);
+      break;
+    }
   }
   if (hung_.load()) {
     watchdog_gauge().current_wait_ns.store(0, std::memory_order_relaxed);

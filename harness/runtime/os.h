@@ -111,6 +111,18 @@ class OsExecution final : public Execution {
   uint64_t real_ns() const;
   bool finisher_eligible(uint64_t now);
   bool check_watchdog(uint64_t now);
+  // The run outlived Options::run_budget_ms: report a livelock with every
+  // thread's state, then abort or abandon the run as on a hang.
+  void over_budget(uint64_t now);
+  // A hang or livelock after the program broke a caller precondition is the
+  // violation's consequence: recorded after it (the run's verdict stays
+  // caller-contract) and the run abandoned, without the hang hook or an abort.
+  bool after_caller_contract(const Finding& f);
+  std::string running_threads() const;
+  // Prints and records a hang or livelock as the run's first finding, calls the
+  // hang hook, then aborts (Options::watchdog_abort) or abandons the run.
+  void publish_hang(Finding f, const char* what,
+                    const char* abort_reason);  // the unfinished threads that do not wait
   // Monitor-only: follows slot i's current wait (since 0: none) so that the
   // gauge learns each wait's length when it ends.
   void track_wait(int i, uint64_t since, uint64_t age, const Site* site);

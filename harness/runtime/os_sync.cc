@@ -35,6 +35,10 @@ void OsExecution::perturb() {
 void OsExecution::point(const Site* site) {
   const int tid = self();
   if (tid < 0) return;
+  // An abandoned run's threads park at their next point: a livelocked thread
+  // would otherwise spin on a core for the rest of the process.
+  while (hung_.load(std::memory_order_relaxed))
+    std::this_thread::sleep_for(std::chrono::seconds(1));
   Slot& s = slots_[tid];
   const unsigned i = s.nrecent.load(std::memory_order_relaxed);
   s.recent[i % kRecent].store(site, std::memory_order_relaxed);

@@ -63,7 +63,12 @@ bool OsExecution::check_watchdog(uint64_t now) {
   // The report's ages are taken now, after the poll: they include any delay of
   // the monitor itself.
   Finding f = hang_report(real_ns());
-  std::fprintf(stderr, "==DAMON-HARNESS== WATCHDOG: hang detected: %s\n%s", f.message.c_str(),
+  if (!after_caller_contract(f)) publish_hang(std::move(f), "hang detected", "watchdog hang");
+  return true;
+}
+
+void OsExecution::publish_hang(Finding f, const char* what, const char* abort_reason) {
+  std::fprintf(stderr, "==DAMON-HARNESS== WATCHDOG: %s: %s\n%s", what, f.message.c_str(),
                f.detail.c_str());
   {
     Invisible inv;
@@ -73,11 +78,56 @@ bool OsExecution::check_watchdog(uint64_t now) {
   if (g_hang_hook_fn()) g_hang_hook_fn()(f, g_hang_hook_arg());
   std::fflush(stderr);
   if (opts_.watchdog_abort) {
-    std::fprintf(stderr, "==DAMON-HARNESS== ABORTING after watchdog hang\n");
+    std::fprintf(stderr, "==DAMON-HARNESS== ABORTING after %s\n", abort_reason);
     std::abort();
   }
   hung_.store(true);
+}
+
+void OsExecution::over_budget(uint64_t now) {
+  Finding f = hang_report(now);  // every waiting thread, and the protocol state
+  f.verdict = Verdict::kLivelock;
+  f.message = "the run did not end within its budget of " + std::to_string(opts_.run_budget_ms) +
+              " ms (real): its threads keep running without finishing" +
+              (f.blocked.empty() ? std::string() : "; " + f.message);
+  f.detail += running_threads();
+  if (!after_caller_contract(f)) publish_hang(std::move(f), "run budget exceeded", "run budget");
+}
+
+bool OsExecution::after_caller_contract(const Finding& f) {
+  {
+    Invisible inv;
+    std::lock_guard<std::mutex> g(findings_mu_);
+    bool broken = false;
+    for (const Finding& earlier : findings_) broken |= earlier.verdict == Verdict::kCallerContract;
+    if (!broken) return false;
+    findings_.push_back(f);  // after the violation, which stays the run's verdict
+  }
+  std::fprintf(stderr,
+               "==DAMON-HARNESS== %s after a caller-contract violation, not a finding; run "
+               "abandoned: %s\n",
+               std::string(verdict_name(f.verdict)).c_str(), f.message.c_str());
+  hung_.store(true);
   return true;
+}
+
+std::string OsExecution::running_threads() const {
+  Invisible inv;
+  std::string out;
+  const int n = nslots_.load(std::memory_order_relaxed);
+  for (int i = 0; i < n; i++) {
+    const Slot& s = slots_[i];
+    if (!s.ready.load(std::memory_order_acquire) || s.finished.load() ||
+        s.wait.load(std::memory_order_relaxed) != kNone)
+      continue;
+    out += "  " + s.name + (s.asleep.load(std::memory_order_relaxed) ? ": sleeps" : ": runs") +
+           "\n    stack: " + stack_of(i) + "\n    recent:";
+    const unsigned nr = s.nrecent.load(std::memory_order_relaxed);
+    for (unsigned k = nr > kRecent ? nr - kRecent : 0; k < nr; k++)
+      out += " " + site_text(s.recent[k % kRecent].load(std::memory_order_relaxed));
+    out += "\n";
+  }
+  return out;
 }
 
 void OsExecution::note_poll(uint64_t now) {
