@@ -301,15 +301,6 @@ TEST(ScheduleText, PctFormatAndParse) {
   EXPECT_EQ(rt::PctSchedule::point_tid(back.pct->points[1]), 7);
   EXPECT_EQ(rt::PctSchedule::point_count(back.pct->points[1]), 512u);
   s.pct->per_thread = false;
-  // Per-thread points print as T@N.
-  s.pct->per_thread = true;
-  s.pct->points = {rt::PctSchedule::thread_point(0, 3), rt::PctSchedule::thread_point(7, 512)};
-  EXPECT_EQ(rt::format_schedule(s), "pct seed=4711 points=0@3,7@512 at=acquire");
-  ASSERT_TRUE(rt::parse_schedule(rt::format_schedule(s), &back, &col, &error)) << error;
-  EXPECT_EQ(back, s);
-  EXPECT_EQ(rt::PctSchedule::point_tid(back.pct->points[1]), 7);
-  EXPECT_EQ(rt::PctSchedule::point_count(back.pct->points[1]), 512u);
-  s.pct->per_thread = false;
   s.pct->acquire_only = false;
   s.pct->points.clear();
   EXPECT_EQ(rt::format_schedule(s), "pct seed=4711 points=");
