@@ -40,16 +40,10 @@ class PctStrategy final : public Strategy {
     const bool counted = !acquire_only_ || at_acquire;
     if (per_thread_) return pick_per_thread(cands, counted);
     if (counted) step_++;
-    size_t best = 0;
-    for (size_t i = 0; i < cands.size(); i++) {
-      if (priority(cands[i].tid) > priority(cands[best].tid)) best = i;
-    }
+    size_t best = highest(cands);
     if (counted && std::binary_search(change_.begin(), change_.end(), step_)) {
       prio_[cands[best].tid] = --low_;  // below every initial priority
-      best = 0;
-      for (size_t i = 0; i < cands.size(); i++) {
-        if (priority(cands[i].tid) > priority(cands[best].tid)) best = i;
-      }
+      best = highest(cands);
     }
     return best;
   }
@@ -66,11 +60,7 @@ class PctStrategy final : public Strategy {
         prio_[current] = --low_;
       }
     }
-    size_t best = 0;
-    for (size_t i = 0; i < cands.size(); i++) {
-      if (priority(cands[i].tid) > priority(cands[best].tid)) best = i;
-    }
-    return best;
+    return highest(cands);
   }
   std::string describe() const override {
     std::string out = "pct(seed=" + std::to_string(seed_) + ",depth=" + std::to_string(depth_);
@@ -80,6 +70,13 @@ class PctStrategy final : public Strategy {
   }
 
  private:
+  size_t highest(std::span<const Candidate> cands) {
+    size_t best = 0;
+    for (size_t i = 0; i < cands.size(); i++) {
+      if (priority(cands[i].tid) > priority(cands[best].tid)) best = i;
+    }
+    return best;
+  }
   int64_t priority(int tid) {
     if (tid >= static_cast<int>(prio_.size())) prio_.resize(tid + 1, 0);
     if (prio_[tid] == 0) prio_[tid] = 1000 + static_cast<int64_t>(rng_.below(1000000));
