@@ -5,7 +5,7 @@
 #   damon-stress --runtime os   (tsan preset)       real threads under TSan
 #   damon-stress --runtime sim  (dev preset)        seeded random/PCT sim runs
 #   fuzz_walk_os                (fuzz-tsan preset)  libFuzzer, real threads, TSan
-#   fuzz_walk_sim               (fuzz preset)       libFuzzer + ASan/UBSan, sim
+#   fuzz_walk_sim               (fuzz-plain preset) libFuzzer, no sanitizer, sim
 #
 # All use the same profile, cap and stop-on filter: lost-request@damos_walk for
 # sim; on real threads the scenario shows as a watchdog hang whose blocked client
@@ -25,7 +25,8 @@
 #
 #   bench/approaches.sh [TRIALS] [CAP]     (defaults 5 and 600)
 #   SEED_BASE=N (default 0); WATCHDOG_MS=N sets DWH_WATCHDOG_MS for the os
-#   approaches (default: the runtime's, 10000); KEEP=1 keeps the work folder;
+#   approaches (default: the runtime's, 10000); PARALLEL=N trials at a time
+#   (default: the number of cores); KEEP=1 keeps the work folder;
 #   BENCH_NO_BUILD=1 uses the builds as they are.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -44,37 +45,52 @@ OS_ENV=(DAMON_PROFILE=pause-rfc)
 build_preset tsan damon-stress
 build_preset dev damon-stress damon-harness
 build_preset fuzz-tsan fuzz_walk_os
-build_preset fuzz fuzz_walk_sim
+build_preset fuzz-plain fuzz_walk_sim
 
-# approach NAME: TRIALS trials, one result line each in $WORK/NAME.results.
-approach() {
-  local name=$1 i seed line
-  for ((i = 1; i <= TRIALS; i++)); do
-    seed=$((SEED_BASE + i))
-    case $name in
-      stress-os)
-        line=$(stress_trial "$ROOT/build/tsan/bin/damon-stress" os "$seed" "$CAP" \
-          "$WORK/$name-$i" "$REVIEW_STOP_ON_OS" "${OS_ENV[@]}") ;;
-      stress-sim)
-        line=$(stress_trial "$ROOT/build/dev/bin/damon-stress" sim "$seed" "$CAP" \
-          "$WORK/$name-$i" "$REVIEW_STOP_ON_SIM") ;;
-      fuzz-os)
-        line=$(fuzz_trial "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" fuzz_walk_os "$seed" "$CAP" \
-          "$WORK/$name-$i" "${OS_ENV[@]}" DWH_STOP_ON="$REVIEW_STOP_ON_OS") ;;
-      fuzz-sim)
-        line=$(fuzz_trial "$ROOT/build/fuzz/bin/fuzz_walk_sim" fuzz_walk_sim "$seed" "$CAP" \
-          "$WORK/$name-$i" DAMON_PROFILE=pause-rfc DWH_STOP_ON="$REVIEW_STOP_ON_SIM")
-        if [[ $line == found* ]] && ! replays_as_review_scenario "${line##* }"; then
-          line="none $CAP 0 replay-mismatch:${line##* }"
-        fi ;;
-    esac
-    if [[ $name == *-os && $line == found* ]]; then
-      line+=" sim:$(sim_verdict "${line##* }")"
-    fi
-    echo "$name seed=$seed: $line" >&2
-    echo "$seed $line" >>"$WORK/$name.results"
-  done
+# trial NAME I: trial I of approach NAME; its result line goes to
+# $WORK/NAME-I.result.
+trial() {
+  local name=$1 i=$2 seed line
+  seed=$((SEED_BASE + i))
+  case $name in
+    stress-os)
+      line=$(stress_trial "$ROOT/build/tsan/bin/damon-stress" os "$seed" "$CAP" \
+        "$WORK/$name-$i" "$REVIEW_STOP_ON_OS" "${OS_ENV[@]}") ;;
+    stress-sim)
+      line=$(stress_trial "$ROOT/build/dev/bin/damon-stress" sim "$seed" "$CAP" \
+        "$WORK/$name-$i" "$REVIEW_STOP_ON_SIM") ;;
+    fuzz-os)
+      line=$(fuzz_trial "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" fuzz_walk_os "$seed" "$CAP" \
+        "$WORK/$name-$i" "${OS_ENV[@]}" DWH_STOP_ON="$REVIEW_STOP_ON_OS") ;;
+    fuzz-sim)
+      line=$(fuzz_trial "$ROOT/build/fuzz-plain/bin/fuzz_walk_sim" fuzz_walk_sim "$seed" "$CAP" \
+        "$WORK/$name-$i" DAMON_PROFILE=pause-rfc DWH_STOP_ON="$REVIEW_STOP_ON_SIM")
+      if [[ $line == found* ]] && ! replays_as_review_scenario "${line##* }"; then
+        line="none $CAP 0 replay-mismatch:${line##* }"
+      fi ;;
+  esac
+  if [[ $name == *-os && $line == found* ]]; then
+    line+=" sim:$(sim_verdict "${line##* }")"
+  fi
+  echo "$name seed=$seed: $line" >&2
+  echo "$seed $line" >"$WORK/$name-$i.result"
 }
+
+# The trials go round the approaches (stress-os 1, stress-sim 1, fuzz-os 1,
+# fuzz-sim 1, stress-os 2, ...), PARALLEL at a time (default: one per core), so
+# every approach runs beside the others under the same load.
+PARALLEL=${PARALLEL:-$(nproc)}
+APPROACHES=(stress-os stress-sim fuzz-os fuzz-sim)
+for ((i = 1; i <= TRIALS; i++)); do
+  for a in "${APPROACHES[@]}"; do
+    while (($(jobs -rp | wc -l) >= PARALLEL)); do wait -n || true; done
+    trial "$a" "$i" &
+  done
+done
+wait
+for a in "${APPROACHES[@]}"; do
+  for ((i = 1; i <= TRIALS; i++)); do cat "$WORK/$a-$i.result"; done >"$WORK/$a.results"
+done
 
 # seeds NAME: "seed:seconds" per trial ("-" when not found).
 seeds() {
@@ -83,8 +99,7 @@ seeds() {
     "$WORK/$1.results"
 }
 
-for a in stress-os stress-sim fuzz-os fuzz-sim; do approach "$a"; done
-for a in stress-os stress-sim fuzz-os fuzz-sim; do cut -d' ' -f2- "$WORK/$a.results" >"$WORK/$a.lines"; done
+for a in "${APPROACHES[@]}"; do cut -d' ' -f2- "$WORK/$a.results" >"$WORK/$a.lines"; done
 # confirmed NAME: found trials that are the scenario in sim (the sim ones have
 # replayed as it already).
 confirmed() {
@@ -97,10 +112,11 @@ echo "|---|---|---:|---:|---:|---:|---:|"
 summarize_row "damon-stress --runtime os | tsan" "$TRIALS" "$WORK/stress-os.lines" "$(confirmed stress-os)"
 summarize_row "damon-stress --runtime sim | dev" "$TRIALS" "$WORK/stress-sim.lines" "$(confirmed stress-sim)"
 summarize_row "fuzz_walk_os | fuzz-tsan" "$TRIALS" "$WORK/fuzz-os.lines" "$(confirmed fuzz-os)"
-summarize_row "fuzz_walk_sim | fuzz" "$TRIALS" "$WORK/fuzz-sim.lines" "$(confirmed fuzz-sim)"
+summarize_row "fuzz_walk_sim | fuzz-plain" "$TRIALS" "$WORK/fuzz-sim.lines" "$(confirmed fuzz-sim)"
 echo
 echo "Profile pause-rfc, cap ${CAP} s per trial; stop-on $REVIEW_STOP_ON_SIM (sim)," \
-  "$REVIEW_STOP_ON_OS (os); os watchdog ${WATCHDOG_MS:-default} ms. Seed:seconds per trial:"
+  "$REVIEW_STOP_ON_OS (os); os watchdog ${WATCHDOG_MS:-default} ms; $PARALLEL trials at a time" \
+  "on $(nproc) cores. Seed:seconds per trial:"
 echo
-for a in stress-os stress-sim fuzz-os fuzz-sim; do echo "- $a: $(seeds "$a")"; done
+for a in "${APPROACHES[@]}"; do echo "- $a: $(seeds "$a")"; done
 print_command bench/approaches.sh "$TRIALS" "$CAP"

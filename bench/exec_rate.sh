@@ -15,8 +15,7 @@ PROFILE=pause-rfc
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-build_dir "$ROOT/build/fuzz-plain" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDWH_FUZZING=ON \
-  -DDWH_SANITIZER=none -DDWH_TESTS=OFF -- fuzz_walk_sim
+build_preset fuzz-plain fuzz_walk_sim
 # The generator is no fuzz target: in a coverage-instrumented tree it has no engine
 # to link against, so it comes from the dev build.
 build_preset dev dwh-gen-corpus

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Time to the first finding of the review thread's scenario (a lost request
 # whose waiter sits in damos_walk, dropped by damos_walk_cancel; docs/findings.md
-# F6) on pause-rfc, from an empty corpus: fuzz_walk_sim of the fuzz preset
-# (libFuzzer + ASan/UBSan), single process, TRIALS trials with -seed=1..TRIALS,
+# F6) on pause-rfc, from an empty corpus: fuzz_walk_sim of the fuzz-plain preset
+# (libFuzzer, no sanitizer: the scenario is the harness's own oracle, and ASan
+# costs about five of every six executions; BUILD=fuzz measures the ASan build),
+# single process, TRIALS trials with -seed=1..TRIALS,
 # each capped at CAP seconds of wall time, with the interleaving feedback on and
 # then off (DWH_INTERLEAVING_FEEDBACK=0). DWH_STOP_ON makes every other finding a
 # counted non-crash, so a trial ends only on the scenario or at the cap. The two
@@ -29,9 +31,15 @@ PROFILE=pause-rfc
 WORK=$(mktemp -d)
 if [[ ${KEEP:-0} == 1 ]]; then echo "work folder: $WORK" >&2; else trap 'rm -rf "$WORK"' EXIT; fi
 
-build_preset fuzz fuzz_walk_sim
+BUILD=${BUILD:-fuzz-plain}
+case $BUILD in
+  fuzz-plain) BUILD_NAME="libFuzzer, no sanitizer" ;;
+  fuzz) BUILD_NAME="libFuzzer + ASan/UBSan" ;;
+  *) echo "bench/time_to_find.sh: BUILD is fuzz-plain or fuzz, not '$BUILD'" >&2; exit 2 ;;
+esac
+build_preset "$BUILD" fuzz_walk_sim
 build_preset dev damon-harness
-BIN=$ROOT/build/fuzz/bin/fuzz_walk_sim
+BIN=$ROOT/build/$BUILD/bin/fuzz_walk_sim
 
 # mode FEEDBACK: one line per trial in $WORK/FEEDBACK.results.
 mode() {
@@ -63,9 +71,13 @@ echo "|---|---:|---:|---:|---:|"
 summarize_row "interleaving feedback on" "$TRIALS" "$WORK/1.results"
 summarize_row "interleaving feedback off" "$TRIALS" "$WORK/0.results"
 echo
-echo "fuzz_walk_sim of the fuzz preset (libFuzzer + ASan/UBSan), seeds" \
+echo "fuzz_walk_sim of the $BUILD preset ($BUILD_NAME), seeds" \
   "$((SEED_BASE + 1))..$((SEED_BASE + TRIALS)), cap ${CAP} s per trial, profile $PROFILE," \
   "DWH_STOP_ON=$REVIEW_STOP_ON_SIM; modes $([[ ${PARALLEL:-1} == 1 ]] && echo "side by side, one core each" || echo "one after the other"); restarts after other stops:" \
   "on $(awk '{n += $3} END {print n + 0}' "$WORK/1.results")," \
   "off $(awk '{n += $3} END {print n + 0}' "$WORK/0.results")."
-print_command bench/time_to_find.sh "$TRIALS" "$CAP"
+if [[ $BUILD == fuzz-plain ]]; then
+  print_command bench/time_to_find.sh "$TRIALS" "$CAP"
+else
+  print_command "BUILD=$BUILD bench/time_to_find.sh" "$TRIALS" "$CAP"
+fi

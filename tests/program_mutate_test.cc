@@ -53,6 +53,35 @@ TEST(ProgramMutate, AlwaysChangesTheProgram) {
   }
 }
 
+// A program that can race (two clients, or a client that starts a kdamond)
+// has about half of its edits on the schedule (some mutations make several
+// edits, so fewer leave the operations alone); one that cannot has most on its
+// operations.
+TEST(ProgramMutate, ScheduleEditsFollowWhetherTheProgramCanRace) {
+  auto schedule_only_share = [](const char* text) {
+    Program before;
+    ParseError err;
+    EXPECT_TRUE(parse_program(text, &before, &err)) << err.format("<text>");
+    int schedule_only = 0;
+    const int n = 4000;
+    for (uint32_t seed = 0; seed < static_cast<uint32_t>(n); seed++) {
+      Program p = before;
+      mutate_program(&p, seed);
+      bool ops_same = true;
+      for (int c = 0; c < kMaxClients; c++) ops_same = ops_same && p.ops[c] == before.ops[c];
+      if (ops_same) schedule_only++;
+    }
+    return static_cast<double>(schedule_only) / n;
+  };
+  const double racy = schedule_only_share(
+      "damon-harness program v1\ncpu0: walk ctx0\ncpu1: start ctx0\n");
+  const double starter = schedule_only_share("damon-harness program v1\ncpu0: start ctx0\n");
+  const double lone = schedule_only_share("damon-harness program v1\ncpu0: walk ctx0\n");
+  EXPECT_GT(racy, 0.3);
+  EXPECT_GT(starter, 0.3);
+  EXPECT_LT(lone, 0.2);
+}
+
 TEST(ProgramMutate, ChainsStayValidAndReachEverything) {
   std::set<OpKind> kinds;
   std::set<int> clients;

@@ -284,9 +284,25 @@ bool mutate_schedule(Program* p, PreemptionEdit how, Rng& rng) {
   return false;
 }
 
+// Whether the program has two threads that can race: two clients with
+// operations, or one that starts a kdamond.
+bool can_race(const Program& p) {
+  int clients = 0;
+  for (const auto& ops : p.ops) {
+    if (ops.empty()) continue;
+    if (++clients >= 2) return true;
+    for (const Op& op : ops)
+      if (op.kind == OpKind::kStart) return true;
+  }
+  return false;
+}
+
 // Operations are weighted over the schedule: a schedule only matters once the
-// program has something to race.
+// program has something to race. Once it has, half of the edits go to the
+// schedule first.
 bool mutate_once(Program* p, Rng& rng) {
+  if (can_race(*p) && rng.one_in(2))
+    return mutate_schedule(p, static_cast<PreemptionEdit>(rng.below(5)), rng);
   const uint32_t r = rng.below(10);
   if (r < 2) return insert_op(p, rng);
   if (r < 7) return mutate_op(p, static_cast<OpEdit>(r - 2), rng);
