@@ -82,10 +82,7 @@ trial() {
 PARALLEL=${PARALLEL:-$(nproc)}
 APPROACHES=(stress-os stress-sim fuzz-os fuzz-sim)
 for ((i = 1; i <= TRIALS; i++)); do
-  for a in "${APPROACHES[@]}"; do
-    while (($(jobs -rp | wc -l) >= PARALLEL)); do wait -n || true; done
-    trial "$a" "$i" &
-  done
+  for a in "${APPROACHES[@]}"; do pool_start "$PARALLEL" trial "$a" "$i"; done
 done
 wait
 for a in "${APPROACHES[@]}"; do

@@ -97,6 +97,15 @@ fuzzer_flags() {
   (source "$ROOT/ci/lib.sh" && libfuzzer_options "$ROOT/fuzz/$1.options")
 }
 
+# pool_start N CMD...: runs CMD in the background as soon as fewer than N of
+# this shell's jobs are running.
+pool_start() {
+  local n=$1
+  shift
+  while (($(jobs -rp | wc -l) >= n)); do wait -n || true; done
+  "$@" &
+}
+
 now_s() { date +%s.%N; }
 elapsed_since() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f\n", b - a }'; }
 # within_cap SECONDS CAP: a trial found after its cap counts as not found.

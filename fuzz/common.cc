@@ -7,8 +7,10 @@
 
 #include <fmt/format.h>
 
+#include "harness/kernel/world.h"
 #include "harness/program/codec.h"
 #include "harness/program/text.h"
+#include "harness/runtime/execution.h"
 
 // libFuzzer collects every array in this section as extra coverage counters and
 // clears them before each input; outside libFuzzer the section is just data.
@@ -18,6 +20,11 @@
 constexpr int kInterleavingCounterBits = 14;
 __attribute__((used, section("__libfuzzer_extra_counters")))
 uint8_t dwh_interleaving_counters[1 << kInterleavingCounterBits];
+// Object feedback: fewer sites touch tracked objects than there are
+// scheduling points, so 2^12 counters.
+constexpr int kObjectCounterBits = 12;
+__attribute__((used, section("__libfuzzer_extra_counters")))
+uint8_t dwh_object_counters[1 << kObjectCounterBits];
 
 namespace fuzz {
 namespace {
@@ -106,7 +113,53 @@ void ignore(const program::FindingFile& f) {
                  site.empty() ? "no site" : std::string(site).c_str());
 }
 
+// The last access to each tracked object of the current run: an open-address
+// table keyed by the object's address (a run has a few dozen objects; when it
+// is full, further objects are not followed).
+struct LastAccess {
+  const kernel::Tracked* obj;
+  uint64_t site;  // hash of the site, 0 for none
+  int tid;
+};
+constexpr int kObjectSlotBits = 9;
+LastAccess g_last_access[1 << kObjectSlotBits];
+int g_objects = 0;
+
+void on_access(const kernel::Tracked* obj, const rt::Site* site, bool born) {
+  constexpr size_t mask = (size_t{1} << kObjectSlotBits) - 1;
+  size_t i = (reinterpret_cast<uintptr_t>(obj) * 0x9e3779b97f4a7c15ull) >> (64 - kObjectSlotBits);
+  while (g_last_access[i].obj && g_last_access[i].obj != obj) i = (i + 1) & mask;
+  LastAccess& a = g_last_access[i];
+  rt::Execution* e = rt::Execution::current_or_null();
+  if (!e) return;
+  const int tid = e->self();
+  const uint64_t h = site ? site->hash() : 0;
+  if (!a.obj) {
+    if (g_objects >= static_cast<int>(mask)) return;  // keep one slot free to end the probes
+    g_objects++;
+    a = LastAccess{obj, h, tid};
+    return;
+  }
+  // A new object at a dead one's address starts a new history.
+  if (!born && a.tid != tid) {
+    uint64_t k = (a.site * 0x9e3779b97f4a7c15ull) ^ h;
+    k ^= k >> 29;
+    dwh_object_counters[(k * 0xbf58476d1ce4e5b9ull) >> (64 - kObjectCounterBits)] = 1;
+  }
+  a.site = h;
+  a.tid = tid;
+}
+
 }  // namespace
+
+void enable_object_feedback() {
+  kernel::set_access_hook(on_access);
+}
+
+void begin_object_feedback() {
+  std::memset(g_last_access, 0, sizeof g_last_access);
+  g_objects = 0;
+}
 
 Target& target() {
   static Target t;
@@ -132,10 +185,16 @@ void init(const char* name, int argc, char** argv) {
     if (a.starts_with("-artifact_prefix=")) t.artifact_prefix = a.substr(17);
   }
   if (!t.settings.stop_on.empty()) std::atexit(print_ignored);
-  if (!t.replay_mode)
-    std::fprintf(stderr, "%s: profile %s, interleaving feedback %s, stop on %s\n", name,
-                 t.profile->name.data(), t.settings.interleaving_feedback ? "on" : "off",
-                 t.settings.stop_on.empty() ? "any finding" : t.settings.stop_on.text().c_str());
+  if (t.replay_mode) return;
+  // Only fuzz_walk_sim has the schedule feedback.
+  const bool sim = name == std::string_view("fuzz_walk_sim");
+  const std::string feedback = sim ? fmt::format(", object pairs {}, scheduling-point pairs {}",
+                                                 t.settings.object_feedback ? "on" : "off",
+                                                 t.settings.interleaving_feedback ? "on" : "off")
+                                   : "";
+  std::fprintf(stderr, "%s: profile %s%s, stop on %s\n", name, t.profile->name.data(),
+               feedback.c_str(),
+               t.settings.stop_on.empty() ? "any finding" : t.settings.stop_on.text().c_str());
 }
 
 bool input_program(const uint8_t* data, size_t size, program::Program* out) {

@@ -57,7 +57,20 @@ void write_finding(const program::FindingFile& f, const uint8_t* data, size_t si
 
 // libFuzzer extra counters keyed by pairs of consecutive scheduling points on
 // different threads (hash of the two sites): a new interleaving is new coverage.
+// Off by default (DWH_INTERLEAVING_FEEDBACK=1): the object pairs below reach
+// the review thread's scenario more often (docs/benchmarks.md).
 void add_interleaving_feedback(const rt::RunResult& run);
+
+// Object feedback: libFuzzer extra counters keyed by pairs of consecutive
+// accesses to one tracked object (kernel/world.h) by different threads: the
+// site of the earlier access and the site of the later one, as KRACE's alias
+// coverage does for memory. A request that a second thread touches at a new
+// point of its life is new coverage, even where the thread switches around it
+// are not. enable_object_feedback() installs the access hook (sim runtime
+// only: the hook keeps unsynchronised state); begin_object_feedback() clears
+// that state before each run.
+void enable_object_feedback();
+void begin_object_feedback();
 
 // Lower-case hex SHA-1, as libFuzzer names its artifacts.
 std::string sha1_hex(const uint8_t* data, size_t size);

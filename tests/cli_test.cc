@@ -193,7 +193,8 @@ TEST(Cli, ProfilesAndHelpComeFromTheTables) {
   const Result h = run("run --help");
   EXPECT_EQ(h.code, 0);
   for (const program::OptionSpec& o : program::option_table()) {
-    if (o.name == "interleaving-feedback") continue;  // fuzz targets only
+    if (o.name == "interleaving-feedback" || o.name == "object-feedback")
+      continue;  // fuzz targets only
     EXPECT_NE(h.out.find("--" + std::string(o.name)), std::string::npos) << o.name;
   }
   EXPECT_NE(h.out.find("DAMON_PROFILE"), std::string::npos);
@@ -203,10 +204,12 @@ TEST(Options, EnvironmentThenCommandLine) {
   program::Settings s;
   std::string err;
   setenv("DAMON_PROFILE", "v6.14", 1);
-  setenv("DWH_INTERLEAVING_FEEDBACK", "0", 1);
+  setenv("DWH_INTERLEAVING_FEEDBACK", "1", 1);
+  setenv("DWH_OBJECT_FEEDBACK", "0", 1);
   ASSERT_TRUE(program::settings_from_env(&s, &err)) << err;
   EXPECT_EQ(s.profile, "v6.14");
-  EXPECT_FALSE(s.interleaving_feedback);
+  EXPECT_TRUE(s.interleaving_feedback);
+  EXPECT_FALSE(s.object_feedback);
   ASSERT_TRUE(program::set_option(&s, "profile", "mm-new", &err)) << err;
   EXPECT_EQ(s.profile, "mm-new");
   EXPECT_FALSE(program::set_option(&s, "runs", "0", &err));
@@ -216,6 +219,7 @@ TEST(Options, EnvironmentThenCommandLine) {
   EXPECT_EQ(err.rfind("DAMON_PROFILE=nope: unknown profile", 0), 0u) << err;
   unsetenv("DAMON_PROFILE");
   unsetenv("DWH_INTERLEAVING_FEEDBACK");
+  unsetenv("DWH_OBJECT_FEEDBACK");
   for (const program::OptionSpec& o : program::option_table()) {
     program::Settings d;
     EXPECT_TRUE(o.set(&d, o.default_value, &err)) << o.name << ": " << err;

@@ -73,8 +73,8 @@ TEST(ProgramMutate, ScheduleEditsFollowWhetherTheProgramCanRace) {
     }
     return static_cast<double>(schedule_only) / n;
   };
-  const double racy = schedule_only_share(
-      "damon-harness program v1\ncpu0: walk ctx0\ncpu1: start ctx0\n");
+  const double racy =
+      schedule_only_share("damon-harness program v1\ncpu0: walk ctx0\ncpu1: start ctx0\n");
   const double starter = schedule_only_share("damon-harness program v1\ncpu0: start ctx0\n");
   const double lone = schedule_only_share("damon-harness program v1\ncpu0: walk ctx0\n");
   EXPECT_GT(racy, 0.3);

@@ -16,6 +16,13 @@
 #endif
 
 namespace kernel {
+namespace {
+std::atomic<AccessHook> g_access_hook{nullptr};
+}  // namespace
+
+void set_access_hook(AccessHook hook) {
+  g_access_hook.store(hook, std::memory_order_relaxed);
+}
 
 World::World() = default;
 
@@ -41,7 +48,7 @@ void World::attach(rt::Execution& e) {
 
 void World::born(Tracked* obj, const char* what, Owner owner, std::string owner_desc,
                  const rt::Site* site) {
-  (void)site;
+  if (AccessHook hook = g_access_hook.load(std::memory_order_relaxed)) hook(obj, site, true);
   rt::Invisible inv;
   std::lock_guard<std::mutex> g(mu_);
   table_[obj] = Record{what, owner, true, std::move(owner_desc), {}, {}, nullptr};
@@ -97,6 +104,7 @@ void World::died(Tracked* obj, const rt::Site* site) {
 }
 
 bool World::check(const Tracked* obj, const rt::Site* site) {
+  if (AccessHook hook = g_access_hook.load(std::memory_order_relaxed)) hook(obj, site, false);
   std::string msg, detail;
   {
     rt::Invisible inv;

@@ -2,6 +2,7 @@
 // injection switches. One World per execution, reached through the execution.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -33,6 +34,13 @@ enum class Owner : uint8_t {
   kHeap,    // kmalloc'd: dies at kfree
   kStatic,  // lives for the whole run (module statics)
 };
+
+// A process-wide observer of the model's accesses to tracked objects: born()
+// and check() (every READ/WRITE/SET_REF and complete() of the model) call it
+// first. The fuzz targets key their object feedback on it. nullptr, the
+// default, costs one load per access.
+using AccessHook = void (*)(const Tracked* obj, const rt::Site* site, bool born);
+void set_access_hook(AccessHook hook);
 
 class World {
  public:

@@ -102,11 +102,15 @@ bool set_feedback(Settings* s, std::string_view v, std::string* err) {
   return parse_bool(v, &s->interleaving_feedback, err);
 }
 
+bool set_object_feedback(Settings* s, std::string_view v, std::string* err) {
+  return parse_bool(v, &s->object_feedback, err);
+}
+
 bool set_stop_on(Settings* s, std::string_view v, std::string* err) {
   return FindingFilter::parse(v, &s->stop_on, err);
 }
 
-const std::array<OptionSpec, 11> kOptions = {{
+const std::array<OptionSpec, 12> kOptions = {{
     {"profile", "pause-rfc", "DAMON_PROFILE",
      "kernel profile to model (`damon-harness profiles` lists them)", set_profile},
     {"runtime", "sim", "",
@@ -128,10 +132,14 @@ const std::array<OptionSpec, 11> kOptions = {{
      "os: a wait without progress for this long is a hang (0: the runtime's default, 10000)",
      set_watchdog_ms},
     {"time-scale", "0.01", "", "os: real seconds per virtual second", set_time_scale},
-    {"interleaving-feedback", "1", "DWH_INTERLEAVING_FEEDBACK",
-     "fuzz targets: also reward new pairs of consecutive scheduling points on different "
+    {"interleaving-feedback", "0", "DWH_INTERLEAVING_FEEDBACK",
+     "fuzz_walk_sim: also reward new pairs of consecutive scheduling points on different "
      "threads (libFuzzer extra counters)",
      set_feedback},
+    {"object-feedback", "1", "DWH_OBJECT_FEEDBACK",
+     "fuzz_walk_sim: also reward new pairs of consecutive accesses to one tracked object "
+     "(a request, a context, a task) by different threads (libFuzzer extra counters)",
+     set_object_feedback},
     {"stop-on", "", "DWH_STOP_ON",
      "stop only on these findings, VERDICT[@FUNC],... (FUNC: the function of the finding's "
      "site, e.g. lost-request@damos_walk); other findings are counted and the search goes on "

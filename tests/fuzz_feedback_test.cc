@@ -1,0 +1,83 @@
+// The fuzz targets' extra feedback (fuzz/common.h): object feedback marks pairs
+// of accesses to one tracked object by different threads, so that an
+// interleaving that changes who touches a request next is new coverage.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <set>
+#include <string>
+
+#include "fuzz/common.h"
+#include "harness/damon/profile.h"
+#include "harness/kernel/world.h"
+#include "harness/program/executor.h"
+#include "harness/program/text.h"
+
+extern uint8_t dwh_object_counters[1 << 12];
+
+namespace {
+
+program::Program parse(const std::string& text) {
+  program::Program p;
+  program::ParseError err;
+  EXPECT_TRUE(program::parse_program(text, &p, &err)) << err.format("<test>");
+  return p;
+}
+
+// The counters one sim run of `p` on pause-rfc marks.
+std::set<int> object_pairs(const program::Program& p) {
+  std::memset(dwh_object_counters, 0, sizeof dwh_object_counters);
+  program::RunConfig cfg;
+  cfg.profile = damon::find_profile("pause-rfc");
+  fuzz::begin_object_feedback();
+  program::execute(p, cfg);
+  std::set<int> marked;
+  for (int i = 0; i < static_cast<int>(sizeof dwh_object_counters); i++)
+    if (dwh_object_counters[i]) marked.insert(i);
+  return marked;
+}
+
+// The review thread's program (corpus/regression/review-thread-restart.txt)
+// without and with the schedule that loses the second walk.
+const char* kReviewProgram =
+    "damon-harness program v1\n"
+    "cpu0: walk ctx0\n"
+    "cpu0: walk ctx0\n"
+    "cpu1: commit ctx0 schemes=1 intervals=1 wmarks=off\n"
+    "cpu1: start ctx0\n"
+    "cpu1: stop ctx0\n"
+    "cpu1: start ctx0\n";
+const char* kReviewSchedule = "schedule: 0:1 25:1 0:1 27:1 1:0 8:1 10:1 9:5 10:0\n";
+
+class ObjectFeedback : public ::testing::Test {
+ protected:
+  void SetUp() override { fuzz::enable_object_feedback(); }
+  void TearDown() override { kernel::set_access_hook(nullptr); }
+};
+
+TEST_F(ObjectFeedback, RacingClientsMarkPairs) {
+  const std::set<int> pairs =
+      object_pairs(parse("damon-harness program v1\ncpu0: walk ctx0\ncpu1: start ctx0\n"));
+  EXPECT_GE(pairs.size(), 3u);
+}
+
+TEST_F(ObjectFeedback, SameRunSamePairs) {
+  const program::Program p = parse(std::string(kReviewProgram) + kReviewSchedule);
+  EXPECT_EQ(object_pairs(p), object_pairs(p));
+}
+
+TEST_F(ObjectFeedback, TheLosingScheduleHasPairsTheDefaultOneLacks) {
+  const std::set<int> plain = object_pairs(parse(kReviewProgram));
+  const std::set<int> losing = object_pairs(parse(std::string(kReviewProgram) + kReviewSchedule));
+  int new_pairs = 0;
+  for (int k : losing) new_pairs += !plain.count(k);
+  EXPECT_GT(new_pairs, 0);
+}
+
+TEST(ObjectFeedbackOff, NoHookNoPairs) {
+  kernel::set_access_hook(nullptr);
+  EXPECT_TRUE(object_pairs(parse(std::string(kReviewProgram) + kReviewSchedule)).empty());
+}
+
+}  // namespace
