@@ -3,7 +3,7 @@
 # whose waiter sits in damos_walk, dropped by damos_walk_cancel; docs/findings.md
 # F6) on pause-rfc, from an empty corpus: fuzz_walk_sim of the fuzz-plain preset
 # (libFuzzer, no sanitizer: the scenario is the harness's own oracle, and ASan
-# costs about five of every six executions; BUILD=fuzz measures the ASan build),
+# costs about four of every five executions; BUILD=fuzz measures the ASan build),
 # single process, TRIALS trials with -seed=1..TRIALS,
 # each capped at CAP seconds of wall time, in each feedback mode of MODES
 # (default "objects off"): "objects" (code coverage and the object pairs, the
