@@ -70,7 +70,7 @@ FUZZ_BUILD_TARGETS=(--target "${DWH_FUZZ_TARGETS[@]}" damon-harness)
 lane_fuzz() {
   build_preset fuzz "${FUZZ_BUILD_TARGETS[@]}"
   # The benchmarks' sim fuzzer: the same target without sanitizers.
-  build_preset fuzz-plain fuzz_walk_sim
+  build_preset fuzz-plain --target fuzz_walk_sim
   if has_tests fuzz; then
     test_preset fuzz
   else
