@@ -114,6 +114,16 @@ void ignore(const program::FindingFile& f) {
                  site.empty() ? "no site" : std::string(site).c_str());
 }
 
+// Marks the feature of the ordered pair of site hashes (a, b) in a counter
+// array of 2^bits entries (both feedbacks key on such pairs). No coverage
+// counters: on_access() calls it on the model's fibers.
+__attribute__((no_sanitize("coverage"))) void mark_pair(uint8_t* counters, int bits, uint64_t a,
+                                                        uint64_t b) {
+  uint64_t k = (a * 0x9e3779b97f4a7c15ull) ^ b;
+  k ^= k >> 29;
+  counters[(k * 0xbf58476d1ce4e5b9ull) >> (64 - bits)] = 1;
+}
+
 // The last access to each tracked object of the current run: an open-address
 // table keyed by the object's address (a run has a few dozen objects; when it
 // is full, further objects are not followed).
@@ -133,12 +143,12 @@ int g_objects = 0;
 __attribute__((no_sanitize("coverage"))) void on_access(const kernel::Tracked* obj,
                                                         const rt::Site* site, bool born) {
   rt::QuietAccesses quiet;
+  rt::Execution* e = rt::Execution::current_or_null();
+  if (!e) return;
   constexpr size_t mask = (size_t{1} << kObjectSlotBits) - 1;
   size_t i = (reinterpret_cast<uintptr_t>(obj) * 0x9e3779b97f4a7c15ull) >> (64 - kObjectSlotBits);
   while (g_last_access[i].obj && g_last_access[i].obj != obj) i = (i + 1) & mask;
   LastAccess& a = g_last_access[i];
-  rt::Execution* e = rt::Execution::current_or_null();
-  if (!e) return;
   const int tid = e->self();
   const uint64_t h = site ? site->hash() : 0;
   if (!a.obj) {
@@ -148,11 +158,7 @@ __attribute__((no_sanitize("coverage"))) void on_access(const kernel::Tracked* o
     return;
   }
   // A new object at a dead one's address starts a new history.
-  if (!born && a.tid != tid) {
-    uint64_t k = (a.site * 0x9e3779b97f4a7c15ull) ^ h;
-    k ^= k >> 29;
-    dwh_object_counters[(k * 0xbf58476d1ce4e5b9ull) >> (64 - kObjectCounterBits)] = 1;
-  }
+  if (!born && a.tid != tid) mark_pair(dwh_object_counters, kObjectCounterBits, a.site, h);
   a.site = h;
   a.tid = tid;
 }
@@ -270,14 +276,11 @@ void add_interleaving_feedback(const rt::RunResult& run) {
   for (const rt::TraceEntry& e : run.trace) {
     if (!e.site || (e.kind != rt::TraceKind::kPoint && e.kind != rt::TraceKind::kBlock)) continue;
     const uint64_t h = e.site->hash();
-    if (prev_tid >= 0 && prev_tid != e.tid) {
-      uint64_t k = (prev_hash * 0x9e3779b97f4a7c15ull) ^ h;
-      k ^= k >> 29;
-      // Presence, not a count: libFuzzer turns every count bucket of every
-      // counter into a feature of its own, and counted pairs made nearly every
-      // input "new", so the corpus grew without bound.
-      dwh_interleaving_counters[(k * 0xbf58476d1ce4e5b9ull) >> (64 - kInterleavingCounterBits)] = 1;
-    }
+    // Presence, not a count: libFuzzer turns every count bucket of every
+    // counter into a feature of its own, and counted pairs made nearly every
+    // input "new", so the corpus grew without bound.
+    if (prev_tid >= 0 && prev_tid != e.tid)
+      mark_pair(dwh_interleaving_counters, kInterleavingCounterBits, prev_hash, h);
     prev_tid = e.tid;
     prev_hash = h;
   }
