@@ -14,6 +14,9 @@ set -euo pipefail
 # shellcheck source=ci/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$DWH_ROOT"
+# The sim runtime checks every cached candidate set it reuses against a
+# recomputation in every lane (a mismatch aborts); benchmarks leave it off.
+export DWH_SIM_VERIFY=1
 
 LANES=(format dev asan tsan fuzz corpus smoke tsan-fuzz stress ossfuzz)
 declare -A LANE_HELP=(

@@ -16,9 +16,10 @@
 // libFuzzer collects every array in this section as extra coverage counters and
 // clears them before each input; outside libFuzzer the section is just data.
 // External linkage and `used`, so that stores to it are never optimised away.
-// 2^14 counters: the model has a few hundred sites, so the pairs that occur fit
-// with few collisions, and libFuzzer clears the whole array before every input.
-constexpr int kInterleavingCounterBits = 14;
+// 2^12 counters: the model has a few hundred sites, so the pairs that occur fit
+// with some collisions. libFuzzer clears and scans every extra counter on every
+// input, opt-in feedback or not, so the arrays are kept small.
+constexpr int kInterleavingCounterBits = 12;
 __attribute__((used, section("__libfuzzer_extra_counters")))
 uint8_t dwh_interleaving_counters[1 << kInterleavingCounterBits];
 // Object feedback: fewer sites touch tracked objects than there are
@@ -131,10 +132,12 @@ struct LastAccess {
   const kernel::Tracked* obj;
   uint64_t site;  // hash of the site, 0 for none
   int tid;
+  uint32_t run;  // the slot is in use in the run whose g_run this is
 };
 constexpr int kObjectSlotBits = 9;
 LastAccess g_last_access[1 << kObjectSlotBits];
 int g_objects = 0;
+uint32_t g_run = 1;  // begin_object_feedback() empties the table by moving on
 
 // Harness bookkeeping, called on the model's fibers: under TSan every sim fiber
 // is a thread of its own, so the table's accesses are quiet, and the function
@@ -147,14 +150,14 @@ __attribute__((no_sanitize("coverage"))) void on_access(const kernel::Tracked* o
   if (!e) return;
   constexpr size_t mask = (size_t{1} << kObjectSlotBits) - 1;
   size_t i = (reinterpret_cast<uintptr_t>(obj) * 0x9e3779b97f4a7c15ull) >> (64 - kObjectSlotBits);
-  while (g_last_access[i].obj && g_last_access[i].obj != obj) i = (i + 1) & mask;
+  while (g_last_access[i].run == g_run && g_last_access[i].obj != obj) i = (i + 1) & mask;
   LastAccess& a = g_last_access[i];
   const int tid = e->self();
   const uint64_t h = site ? site->hash() : 0;
-  if (!a.obj) {
+  if (a.run != g_run) {
     if (g_objects >= static_cast<int>(mask)) return;  // keep one slot free to end the probes
     g_objects++;
-    a = LastAccess{obj, h, tid};
+    a = LastAccess{obj, h, tid, g_run};
     return;
   }
   // A new object at a dead one's address starts a new history.
@@ -170,7 +173,10 @@ void enable_object_feedback() {
 }
 
 void begin_object_feedback() {
-  std::memset(g_last_access, 0, sizeof g_last_access);
+  if (++g_run == 0) {  // wrapped: stamps of 2^32 runs ago would look current
+    std::memset(g_last_access, 0, sizeof g_last_access);
+    g_run = 1;
+  }
   g_objects = 0;
 }
 

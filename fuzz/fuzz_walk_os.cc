@@ -17,7 +17,7 @@
 namespace {
 
 constexpr double kTimeScale = 0.002;  // 500x faster than real time
-constexpr uint8_t kPerturbRate = 48;  // ~1 in 5 points yields or sleeps briefly
+constexpr uint8_t kPerturbRate = 48;  // ~1 in 5 points yields, spins or sleeps briefly
 // A run that polls forever makes progress, so the watchdog never fires; this
 // budget reports it as a livelock well before libFuzzer's -timeout (60 s,
 // fuzz_walk_os.options) would end the process with one stack and no program.

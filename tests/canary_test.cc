@@ -126,6 +126,36 @@ TEST(CanaryOs, RunBudgetReportsAPollerThatNeverEnds) {
       << r.findings[0].message;
 }
 
+// After a caller-contract violation the verdict is settled: a run that then
+// keeps going is abandoned at the watchdog timeout, not at the run budget, and
+// what ended it is recorded after the violation.
+TEST(CanaryOs, AViolationThatNeverEndsIsAbandonedAtTheWatchdog) {
+  rt::Options o;
+  o.watchdog_abort = false;
+  o.watchdog_ms = 200;
+  o.run_budget_ms = 600000;
+  auto e = rt::make_os_execution(o);
+  auto* w = new kernel::World();
+  w->attach(*e);
+  e->spawn("cpu0", rt::ThreadKind::kClient, [] {
+    rt::Execution& x = rt::Execution::current();
+    rt::Finding f;
+    f.verdict = rt::Verdict::kCallerContract;
+    f.message = "planted caller bug";
+    x.report(std::move(f));
+    for (;;) x.sleep(1000000, RT_SITE("poll"));
+  });
+  const rt::RunResult r = e->run();
+  ASSERT_TRUE(e->abandoned());
+  (void)e.release();  // the poller still uses both
+  ASSERT_EQ(r.verdict, rt::Verdict::kCallerContract);
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[1].verdict, rt::Verdict::kLivelock);
+  EXPECT_NE(r.findings[1].message.find("watchdog timeout (200 ms) of a caller-contract violation"),
+            std::string::npos)
+      << r.findings[1].message;
+}
+
 TEST(CanaryOs, RunBudgetQuietOnAPollerThatEnds) {
   bool abandoned = true;
   EXPECT_EQ(run_poller(50, 5000, &abandoned).verdict, rt::Verdict::kOk);

@@ -67,10 +67,11 @@ class TempDir {
   fs::path path_;
 };
 
-// Destroying a running context is the caller's fault on every profile: a
-// finding that does not depend on the model's protocol choices.
+// From v7.0 on, damos_walk() on a context never started is the caller's fault
+// (kernel-doc): a finding that does not depend on the model's protocol choices.
 constexpr const char* kCallerBug =
-    "damon-harness program v1\n# destroy while running\ncpu0: start ctx0\ncpu0: recreate ctx0\n";
+    "damon-harness program v1\n# walk before any start\ncpu0: is_running ctx0\ncpu0: walk "
+    "ctx0\n";
 
 TEST(Cli, RunSeedPrintsVerdictProfileAndSeed) {
   const Result r = run("run " + (seeds() / "start-stop.txt").string() + " --profile pause-rfc");
@@ -83,10 +84,10 @@ TEST(Cli, RunSeedPrintsVerdictProfileAndSeed) {
 TEST(Cli, FindingExitsOneWithReplayCommand) {
   TempDir d;
   const std::string f = d.file("bug.txt", kCallerBug);
-  const Result r = run("run " + f + " --profile v6.19");
+  const Result r = run("run " + f + " --profile v7.0");
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("caller-contract"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("replay: damon-harness run " + f + " --profile v6.19"), std::string::npos)
+  EXPECT_NE(r.out.find("replay: damon-harness run " + f + " --profile v7.0"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("replay check: same verdict and trace hash"), std::string::npos) << r.out;
 }

@@ -13,17 +13,13 @@
 #include "harness/kernel/world.h"
 #include "harness/program/executor.h"
 #include "harness/program/text.h"
+#include "program_testing.h"
 
 extern uint8_t dwh_object_counters[1 << 12];
 
 namespace {
 
-program::Program parse(const std::string& text) {
-  program::Program p;
-  program::ParseError err;
-  EXPECT_TRUE(program::parse_program(text, &p, &err)) << err.format("<test>");
-  return p;
-}
+using program::testing::parse_text;
 
 // The counters one sim run of `p` on pause-rfc marks.
 std::set<int> object_pairs(const program::Program& p) {
@@ -58,18 +54,19 @@ class ObjectFeedback : public ::testing::Test {
 
 TEST_F(ObjectFeedback, RacingClientsMarkPairs) {
   const std::set<int> pairs =
-      object_pairs(parse("damon-harness program v1\ncpu0: walk ctx0\ncpu1: start ctx0\n"));
+      object_pairs(parse_text("damon-harness program v1\ncpu0: walk ctx0\ncpu1: start ctx0\n"));
   EXPECT_GE(pairs.size(), 3u);
 }
 
 TEST_F(ObjectFeedback, SameRunSamePairs) {
-  const program::Program p = parse(std::string(kReviewProgram) + kReviewSchedule);
+  const program::Program p = parse_text(std::string(kReviewProgram) + kReviewSchedule);
   EXPECT_EQ(object_pairs(p), object_pairs(p));
 }
 
 TEST_F(ObjectFeedback, TheLosingScheduleHasPairsTheDefaultOneLacks) {
-  const std::set<int> plain = object_pairs(parse(kReviewProgram));
-  const std::set<int> losing = object_pairs(parse(std::string(kReviewProgram) + kReviewSchedule));
+  const std::set<int> plain = object_pairs(parse_text(kReviewProgram));
+  const std::set<int> losing =
+      object_pairs(parse_text(std::string(kReviewProgram) + kReviewSchedule));
   int new_pairs = 0;
   for (int k : losing) new_pairs += !plain.count(k);
   EXPECT_GT(new_pairs, 0);
@@ -77,7 +74,7 @@ TEST_F(ObjectFeedback, TheLosingScheduleHasPairsTheDefaultOneLacks) {
 
 TEST(ObjectFeedbackOff, NoHookNoPairs) {
   kernel::set_access_hook(nullptr);
-  EXPECT_TRUE(object_pairs(parse(std::string(kReviewProgram) + kReviewSchedule)).empty());
+  EXPECT_TRUE(object_pairs(parse_text(std::string(kReviewProgram) + kReviewSchedule)).empty());
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Helpers shared by the program-layer tests.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,6 +12,14 @@
 #include "harness/program/text.h"
 
 namespace program::testing {
+
+// The program in `text`; a parse error fails the calling test.
+inline Program parse_text(const std::string& text) {
+  Program p;
+  ParseError err;
+  EXPECT_TRUE(parse_program(text, &p, &err)) << err.format("<test>");
+  return p;
+}
 
 // Deterministic bytes for table-free round-trip tests (splitmix64).
 inline std::vector<uint8_t> random_bytes(uint64_t seed, size_t max_len) {

@@ -24,13 +24,30 @@ void set_access_hook(AccessHook hook) {
   g_access_hook.store(hook, std::memory_order_relaxed);
 }
 
-World::World() = default;
+World::World() : index_(64, 0) {}
 
 World::~World() {
-  for (auto& [obj, rec] : table_) {
-    if (rec.alive) delete const_cast<Tracked*>(obj);
+  for (Entry& e : records_) {
+    if (e.rec.alive) delete const_cast<Tracked*>(e.obj);
   }
   for (void* p : kept_) ::operator delete(p);
+}
+
+size_t World::slot_of(const Tracked* obj) const {
+  const size_t mask = index_.size() - 1;
+  size_t i = (reinterpret_cast<uintptr_t>(obj) * 0x9e3779b97f4a7c15ull) >> 32 & mask;
+  while (index_[i] && records_[index_[i] - 1].obj != obj) i = (i + 1) & mask;
+  return i;
+}
+
+World::Record* World::find(const Tracked* obj) {
+  const uint32_t at = index_[slot_of(obj)];
+  return at ? &records_[at - 1].rec : nullptr;
+}
+
+const World::Record* World::find(const Tracked* obj) const {
+  const uint32_t at = index_[slot_of(obj)];
+  return at ? &records_[at - 1].rec : nullptr;
 }
 
 World& World::current() {
@@ -44,14 +61,26 @@ World& World::current() {
 
 void World::attach(rt::Execution& e) {
   e.user = this;
+  threaded_ = e.kind() != rt::RuntimeKind::kSim;
 }
 
 void World::born(Tracked* obj, const char* what, Owner owner, std::string owner_desc,
                  const rt::Site* site) {
   if (AccessHook hook = g_access_hook.load(std::memory_order_relaxed)) hook(obj, site, true);
   rt::Invisible inv;
-  std::lock_guard<std::mutex> g(mu_);
-  table_[obj] = Record{what, owner, true, std::move(owner_desc), {}, {}, nullptr};
+  Guard g(*this);
+  Record rec{what, owner, true, std::move(owner_desc), {}, {}, nullptr};
+  if (Record* r = find(obj)) {
+    *r = std::move(rec);
+    return;
+  }
+  if ((records_.size() + 1) * 2 > index_.size()) {  // keep the index at most half full
+    index_.assign(index_.size() * 2, 0);
+    for (size_t k = 0; k < records_.size(); k++)
+      index_[slot_of(records_[k].obj)] = static_cast<uint32_t>(k + 1);
+  }
+  index_[slot_of(obj)] = static_cast<uint32_t>(records_.size() + 1);
+  records_.push_back(Entry{obj, std::move(rec)});
 }
 
 void World::died(Tracked* obj, const rt::Site* site) {
@@ -62,17 +91,17 @@ void World::died(Tracked* obj, const rt::Site* site) {
   bool unknown = false, twice = false;
   {
     rt::Invisible inv;
-    std::lock_guard<std::mutex> g(mu_);
-    auto it = table_.find(obj);
-    if (it == table_.end()) {
+    Guard g(*this);
+    Record* found = find(obj);
+    if (!found) {
       unknown = true;
-    } else if (!it->second.alive) {
+    } else if (!found->alive) {
       twice = true;
-      what = it->second.what;
-      first_death = it->second.death_thread + " at " + rt::site_text(it->second.death_site) + " [" +
-                    it->second.death_stack + "]";
+      what = found->what;
+      first_death = found->death_thread + " at " + rt::site_text(found->death_site) + " [" +
+                    found->death_stack + "]";
     } else {
-      Record& r = it->second;
+      Record& r = *found;
       r.alive = false;
       what = r.what;
       r.death_site = site;
@@ -98,7 +127,7 @@ void World::died(Tracked* obj, const rt::Site* site) {
   ::operator delete(base);
 #else
   rt::Invisible inv;
-  std::lock_guard<std::mutex> g(mu_);
+  Guard g(*this);
   kept_.push_back(base);
 #endif
 }
@@ -108,10 +137,10 @@ bool World::check(const Tracked* obj, const rt::Site* site) {
   std::string msg, detail;
   {
     rt::Invisible inv;
-    std::lock_guard<std::mutex> g(mu_);
-    auto it = table_.find(obj);
-    if (it == table_.end() || it->second.alive) return true;
-    const Record& r = it->second;
+    Guard g(*this);
+    const Record* found = find(obj);
+    if (!found || found->alive) return true;
+    const Record& r = *found;
     msg = std::string("use after ") + (r.owner == Owner::kCaller ? "return" : "free") + ": " +
           r.what + " (owned by " + r.owner_desc + ")";
     detail = "died: " + r.death_thread + " at " + rt::site_text(r.death_site) + " [" +
@@ -131,16 +160,16 @@ bool World::check(const Tracked* obj, const rt::Site* site) {
 
 bool World::alive(const Tracked* obj) const {
   rt::Invisible inv;
-  std::lock_guard<std::mutex> g(mu_);
-  auto it = table_.find(obj);
-  return it == table_.end() || it->second.alive;
+  Guard g(*this);
+  const Record* r = find(obj);
+  return !r || r->alive;
 }
 
 std::vector<std::string> World::live_heap_objects() const {
   rt::Invisible inv;
-  std::lock_guard<std::mutex> g(mu_);
+  Guard g(*this);
   std::vector<std::string> out;
-  for (const auto& [obj, r] : table_) {
+  for (const auto& [obj, r] : records_) {
     if (r.alive && r.owner == Owner::kHeap)
       out.push_back(std::string(r.what) + " (" + r.owner_desc + ")");
   }
@@ -149,13 +178,13 @@ std::vector<std::string> World::live_heap_objects() const {
 
 void World::set_task(int tid, task_struct* t) {
   rt::Invisible inv;
-  std::lock_guard<std::mutex> g(mu_);
+  Guard g(*this);
   tasks_[tid] = t;
 }
 
 task_struct* World::task_of(int tid) {
   rt::Invisible inv;
-  std::lock_guard<std::mutex> g(mu_);
+  Guard g(*this);
   auto it = tasks_.find(tid);
   return it == tasks_.end() ? nullptr : it->second;
 }

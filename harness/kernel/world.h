@@ -81,8 +81,35 @@ class World {
     std::string death_stack;
     const rt::Site* death_site;
   };
-  mutable std::mutex mu_;  // os runtime only; invisible to ThreadSanitizer
-  std::unordered_map<const Tracked*, Record> table_;
+  // Taken only on the os runtime (threaded_): sim threads are fibers of one OS
+  // thread and never switch inside a World call. Invisible to ThreadSanitizer.
+  mutable std::mutex mu_;
+  bool threaded_ = true;
+  struct Guard {
+    explicit Guard(const World& w) : m(w.threaded_ ? &w.mu_ : nullptr) {
+      if (m) m->lock();
+    }
+    ~Guard() {
+      if (m) m->unlock();
+    }
+    Guard(const Guard&) = delete;
+    Guard& operator=(const Guard&) = delete;
+    std::mutex* m;
+  };
+  // The lifetime table: records in the order the objects were born (an
+  // address born again after a real free takes over its record), found through
+  // an open-addressing index by address. A run has a few dozen objects and
+  // looks one up at every model access.
+  struct Entry {
+    const Tracked* obj;
+    Record rec;
+  };
+  std::vector<Entry> records_;
+  std::vector<uint32_t> index_;  // position in records_ + 1, 0 = free; a power of two
+  size_t slot_of(
+      const Tracked* obj) const;  // the index slot of obj, or the free one ending its probe
+  Record* find(const Tracked* obj);
+  const Record* find(const Tracked* obj) const;
   std::vector<void*> kept_;  // memory of dead objects, freed at the end
   // kthread tid -> task, for current_task()
   std::unordered_map<int, struct task_struct*> tasks_;

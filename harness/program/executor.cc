@@ -5,6 +5,7 @@
 
 #include "harness/kernel/world.h"
 #include "harness/program/run_state.h"
+#include "harness/runtime/invisible.h"
 
 namespace program {
 
@@ -39,11 +40,11 @@ void client_body(RunState& st, int client) {
   for (size_t i = 0; i < p.ops[client].size(); i++) {
     const Op& op = p.ops[client][i];
     OpResult& r = st.results[st.client_tids[client] + i];
-    if (e.tracing()) e.note(format_op(op));
-    r.ret = run_op(st, client, static_cast<int>(i), op);
+    if (e.tracing()) e.note(r.op);
+    r.ret = run_op(st, client, static_cast<int>(i), op, r.op);
     r.returned = true;
     e.progress();
-    if (e.tracing()) e.note(format_op(op) + " = " + kernel::errname(r.ret));
+    if (e.tracing()) e.note(r.op + " = " + kernel::errname(r.ret));
   }
 }
 
@@ -116,7 +117,14 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
 
   out.run = e->run();
   out.verdict = out.run.verdict;
-  out.results = st->results;
+  if (e->abandoned()) {
+    // Abandoned threads may still be writing their results: a snapshot, which
+    // ThreadSanitizer must not take for a race of the model's.
+    rt::Invisible inv;
+    out.results = st->results;
+  } else {
+    out.results = st->results;
+  }
   out.replay = p;
   out.replay.schedule = out.run.schedule;
   if (e->abandoned()) {

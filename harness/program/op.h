@@ -23,7 +23,7 @@ enum class OpKind : uint8_t {
   kCall,        // damon_call; see CallMode
   kCommit,      // commit schemes / apply intervals / watermarks; may be made to fail
   kInvalidate,  // the monitored process exits: the kdamond stops by itself
-  kRecreate,    // damon_destroy_ctx + damon_new_ctx on the same slot
+  kRecreate,    // sysfs "on": -EBUSY while running, else damon_destroy_ctx + damon_new_ctx
   kFault,       // arm fault injection; see FaultKind
   kSleep,       // advance (virtual) time
   kIsRunning,   // damon_is_running

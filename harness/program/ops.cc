@@ -175,18 +175,32 @@ int call_repeat_dealloc(RunState& st, Slot& slot, const std::string& owner) {
   return ret;
 }
 
+// sysfs's "on" (damon_sysfs_turn_damon_on()): -EBUSY while the old ctx runs,
+// else damon_destroy_ctx() of it and a new one from the committed parameters.
 int recreate(RunState& st, int ctx, const std::string& owner) {
   Slot& slot = st.slots[ctx];
   mutex_lock(&slot.caller_lock);
-  // No scheduling point between this check and the exchange below: a caller
-  // that still uses the old ctx has announced itself by now.
-  if (slot.inflight.load() > 1) {
+  if (damon_ctx* cur = slot.ctx.load(); cur && damon::damon_is_running(cur)) {
+    mutex_unlock(&slot.caller_lock);
+    return -EBUSY;
+  }
+  // The check and the exchange are one step under inflight_mu: a caller that
+  // still uses the old ctx has announced itself by now, and a later one finds
+  // the slot empty (-ENODEV) or the fresh ctx.
+  damon_ctx* old = nullptr;
+  bool busy;
+  {
+    std::lock_guard<std::mutex> g(slot.inflight_mu);
+    busy = slot.inflight > 1;
+    if (!busy) old = slot.ctx.exchange(nullptr);
+  }
+  if (busy) {
     mutex_unlock(&slot.caller_lock);
     caller_violation("damon_destroy_ctx() of ctx" + std::to_string(ctx) +
                      " while another caller's call on it is in flight (" + owner + ")");
     return -EINVAL;  // the os runtime goes on after a report: leave the ctx alone
   }
-  if (damon_ctx* old = slot.ctx.exchange(nullptr)) damon::damon_destroy_ctx(old);
+  if (old) damon::damon_destroy_ctx(old);
   damon_ctx* fresh = damon::damon_build_param_ctx(params_of(slot));
   slot.ctx.store(fresh);
   mutex_unlock(&slot.caller_lock);
@@ -211,27 +225,39 @@ void setup_contexts(RunState& st) {
   }
 }
 
-int run_op(RunState& st, int client, int index, const Op& op) {
+int run_op(RunState& st, int client, int index, const Op& op, const std::string& text) {
   const std::string owner =
-      "cpu" + std::to_string(client) + " op#" + std::to_string(index) + " " + format_op(op);
+      "cpu" + std::to_string(client) + " op#" + std::to_string(index) + " " + text;
   const int ci = op.ctx();
   Slot& slot = st.slots[ci];
   const bool on_ctx = op.kind != OpKind::kFault && op.kind != OpKind::kSleep;
-  if (on_ctx && op.kind != OpKind::kStart && op.kind != OpKind::kStop && !slot.ctx.load()) {
-    return -ENODEV;  // the slot lost its ctx to a failed re-create
-  }
+  const bool needs_ctx = on_ctx && op.kind != OpKind::kStart && op.kind != OpKind::kStop;
   // Count this call as in flight on every context it names, so that a
-  // concurrent re-create of one of them is seen as the caller bug it is.
+  // concurrent re-create of one of them is seen as the caller bug it is. The
+  // count and the look at the ctx are one step for a re-create (inflight_mu,
+  // taken in slot order).
   struct Inflight {
     RunState& st;
     uint8_t mask;
-    ~Inflight() {
+    void add(int d) {
       for (int i = 0; i < kMaxCtxs; i++)
-        if (mask >> i & 1) st.slots[i].inflight.fetch_sub(1);
+        if (mask >> i & 1) st.slots[i].inflight_mu.lock();
+      for (int i = 0; i < kMaxCtxs; i++)
+        if (mask >> i & 1) st.slots[i].inflight += d;
+    }
+    void unlock() {
+      for (int i = kMaxCtxs - 1; i >= 0; i--)
+        if (mask >> i & 1) st.slots[i].inflight_mu.unlock();
+    }
+    ~Inflight() {
+      add(-1);
+      unlock();
     }
   } inflight{st, on_ctx ? op.ctx_mask : uint8_t{0}};
-  for (int i = 0; i < kMaxCtxs; i++)
-    if (inflight.mask >> i & 1) st.slots[i].inflight.fetch_add(1);
+  inflight.add(1);
+  const bool missing = needs_ctx && !slot.ctx.load();
+  inflight.unlock();
+  if (missing) return -ENODEV;  // the slot lost its ctx to a failed re-create
   damon::damon_params p;
   switch (op.kind) {
     case OpKind::kStart:

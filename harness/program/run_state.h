@@ -6,6 +6,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "harness/damon/damon.h"
@@ -22,7 +23,15 @@ struct Slot {
   kernel::mutex caller_lock{"caller_lock"};
   std::mutex params_mu;  // invisible to TSan: harness bookkeeping
   damon::damon_params params;
-  std::atomic<int> inflight{0};  // client calls on this slot in progress
+  // Client calls on this slot in progress. inflight_mu makes a caller's "count
+  // myself in, then look at the ctx" one step against a re-create's "check the
+  // count, then take the ctx away": on real threads the two would otherwise
+  // interleave, and a caller could use a ctx the re-create had just destroyed.
+  // The mutex is visible to TSan on purpose: a re-create that found no call in
+  // flight comes after the calls that left, as a caller's own lock (sysfs's
+  // damon_sysfs_lock) would order them.
+  std::mutex inflight_mu;
+  int inflight = 0;
 };
 
 struct RunState {
@@ -44,7 +53,8 @@ struct RunState {
 // Creates the initial contexts (setup thread).
 void setup_contexts(RunState& st);
 // Carries out one op on the calling client thread; returns its return value.
-int run_op(RunState& st, int client, int index, const Op& op);
+// `text` is format_op(op).
+int run_op(RunState& st, int client, int index, const Op& op, const std::string& text);
 // Stops every running context (teardown).
 void stop_all(RunState& st);
 // Final checks after teardown: leaked dealloc_on_cancel controls.

@@ -98,7 +98,7 @@ struct Options {
   // 0 = no budget.
   uint64_t run_budget_ms = 0;
   uint32_t perturb_seed = 0;  // os: 0 = no timing perturbation
-  uint8_t perturb_rate = 0;   // os: 0..255, chance per point of a yield/short sleep
+  uint8_t perturb_rate = 0;   // os: 0..255, chance per point of a yield, spin or short sleep
   // The finisher starts once every client has finished, or every client is
   // finished, blocked or sleeping and none finished an operation for this long
   // (virtual ns). Longer than the longest sleep operation.

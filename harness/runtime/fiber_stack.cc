@@ -37,8 +37,10 @@ namespace rt {
 namespace {
 struct Pool {
   std::vector<void*> free;
+  std::vector<void*> retired;  // TSan: freed during the current execution
   ~Pool() {
     for (void* p : free) std::free(p);
+    for (void* p : retired) std::free(p);
   }
 };
 thread_local Pool tl_pool;
@@ -56,13 +58,7 @@ size_t PooledStack::stack_size() {
 boost::context::stack_context PooledStack::allocate() {
   const size_t size = stack_size();
   void* p;
-#ifdef DWH_HAVE_TSAN
-  // No reuse under ThreadSanitizer: a stack reused by another fiber would look
-  // like memory shared between model threads; fresh memory has clean shadow.
-  if (false) {
-#else
   if (!tl_pool.free.empty()) {
-#endif
     p = tl_pool.free.back();
     tl_pool.free.pop_back();
   } else {
@@ -87,10 +83,19 @@ void PooledStack::deallocate(boost::context::stack_context& sc) noexcept {
   __asan_unpoison_memory_region(p, sc.size);
 #endif
 #ifdef DWH_HAVE_TSAN
-  std::free(p);
+  // Not reused within the execution: to ThreadSanitizer a stack reused by a
+  // later fiber of the same run would look like memory shared, unordered,
+  // between two model threads. recycle_fiber_stacks() makes it reusable once
+  // the run is over.
+  tl_pool.retired.push_back(p);
 #else
   tl_pool.free.push_back(p);
 #endif
+}
+
+void recycle_fiber_stacks() {
+  tl_pool.free.insert(tl_pool.free.end(), tl_pool.retired.begin(), tl_pool.retired.end());
+  tl_pool.retired.clear();
 }
 
 void before_switch(void* to_tsan, StackRange to, void** fake_stack) {

@@ -22,6 +22,13 @@ class PooledStack {
 };
 // The range of the stack most recently handed out on this OS thread.
 StackRange last_stack();
+// Under ThreadSanitizer a finished fiber's stack waits for this call before it
+// is handed out again. The sim runtime calls it when an execution begins: every
+// fiber of an earlier execution on this OS thread has finished, and its run
+// happens before everything of the new one (run() acquires every thread at its
+// end; a new thread acquires its creator), so reusing the memory hides nothing
+// and shows nothing false. Elsewhere stacks are reused at once.
+void recycle_fiber_stacks();
 
 // Sanitizer hooks around one switch. `to_tsan` is the TSan fiber being switched
 // to; `to` the stack being switched to; `fake_stack` ASan's save slot (nullptr

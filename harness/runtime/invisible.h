@@ -4,13 +4,30 @@
 // neither hides nor invents races between model threads.
 #pragma once
 
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define DWH_INVISIBLE_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__) && !defined(DWH_INVISIBLE_TSAN)
+#define DWH_INVISIBLE_TSAN 1
+#endif
+
+// Without ThreadSanitizer both scopes are empty and inline: they stand at every
+// scheduling point.
+#ifdef DWH_INVISIBLE_TSAN
+#define DWH_INVISIBLE_BODY ;
+#else
+#define DWH_INVISIBLE_BODY \
+  {}
+#endif
+
 namespace rt {
 
 class Invisible {
  public:
-  Invisible();
-  ~Invisible();
-  Invisible(const Invisible&) = delete;
+  Invisible() DWH_INVISIBLE_BODY ~Invisible() DWH_INVISIBLE_BODY
+      Invisible(const Invisible&) = delete;
   Invisible& operator=(const Invisible&) = delete;
 };
 
@@ -19,9 +36,8 @@ class Invisible {
 // model threads.
 class QuietAccesses {
  public:
-  QuietAccesses();
-  ~QuietAccesses();
-  QuietAccesses(const QuietAccesses&) = delete;
+  QuietAccesses() DWH_INVISIBLE_BODY ~QuietAccesses() DWH_INVISIBLE_BODY
+      QuietAccesses(const QuietAccesses&) = delete;
   QuietAccesses& operator=(const QuietAccesses&) = delete;
 };
 

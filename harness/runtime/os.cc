@@ -1,15 +1,95 @@
 #include "harness/runtime/os.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "harness/runtime/current.h"
+#include "harness/runtime/fiber_stack.h"
 #include "harness/runtime/invisible.h"
 
 namespace rt {
 
 namespace {
 thread_local int tl_tid = -1;
+
+// OS threads reused from run to run: creating and destroying a thread per
+// model thread (fresh stacks, their page faults and unmaps) is most of a short
+// run's cost, several times more under ThreadSanitizer. A worker serves one
+// model thread per run: it goes back to the pool only when its run's
+// OsExecution is destroyed, so two model threads of one run never share an OS
+// thread (and ThreadSanitizer never orders them by program order). Runs are
+// ordered anyway: the monitor waits for every thread of a run before the next
+// one starts. The hand-over is invisible to TSan; the creator's edge to the
+// new thread is an explicit release/acquire, as thread creation would give.
+// Workers of an abandoned run stay with it.
+class WorkerPool {
+ public:
+  // A job is a plain function and argument, written and read only inside
+  // Invisible scopes: a std::function's heap copy would be memory the creator
+  // wrote and the worker reads with no edge TSan knows of.
+  struct Worker {
+    std::mutex mu;
+    std::condition_variable cv;
+    void (*fn)(void*) = nullptr;  // under mu
+    void* arg = nullptr;
+  };
+
+  static WorkerPool& get() {
+    static WorkerPool* pool = new WorkerPool;  // never destroyed: workers outlive main()
+    return *pool;
+  }
+
+  Worker* acquire() {
+    {
+      Invisible inv;
+      std::lock_guard<std::mutex> g(mu_);
+      if (!idle_.empty()) {
+        Worker* w = idle_.back();
+        idle_.pop_back();
+        return w;
+      }
+    }
+    auto* w = new Worker;
+    std::thread(loop, w).detach();
+    return w;
+  }
+
+  void release(Worker* w) {
+    Invisible inv;
+    std::lock_guard<std::mutex> g(mu_);
+    idle_.push_back(w);
+  }
+
+  static void hand(Worker* w, void (*fn)(void*), void* arg) {
+    Invisible inv;
+    std::lock_guard<std::mutex> g(w->mu);
+    w->fn = fn;
+    w->arg = arg;
+    w->cv.notify_one();
+  }
+
+ private:
+  static void loop(Worker* w) {
+    for (;;) {
+      void (*fn)(void*);
+      void* arg;
+      {
+        Invisible inv;
+        std::unique_lock<std::mutex> lk(w->mu);
+        w->cv.wait(lk, [w] { return w->fn != nullptr; });
+        fn = w->fn;
+        arg = w->arg;
+        w->fn = nullptr;
+      }
+      fn(arg);
+    }
+  }
+
+  std::mutex mu_;
+  std::vector<Worker*> idle_;
+};
 HangHook g_hang_hook = nullptr;
 void* g_hang_arg = nullptr;
 }  // namespace
@@ -32,8 +112,18 @@ OsExecution::OsExecution(const Options& options)
 
 OsExecution::~OsExecution() {
   for (int i = 0; i < nslots_.load(); i++) {
-    if (slots_[i].th.joinable()) slots_[i].th.join();
+    Slot& s = slots_[i];
+    if (!s.worker) continue;
+    wait_done(i);
+    WorkerPool::get().release(static_cast<WorkerPool::Worker*>(s.worker));
   }
+}
+
+// As pthread_join(): everything the thread did happens before the return.
+void OsExecution::wait_done(int tid) {
+  Slot& s = slots_[tid];
+  std::unique_lock<std::mutex> g(s.done_mu);
+  s.done_cv.wait(g, [&] { return s.done; });
 }
 
 uint64_t OsExecution::real_ns() const {
@@ -51,11 +141,19 @@ int OsExecution::self() const {
 }
 
 int OsExecution::spawn(std::string name, ThreadKind kind, std::function<void()> body) {
-  // Relaxed: two spawning threads must not synchronise through the counter.
-  const int tid = nslots_.fetch_add(1, std::memory_order_relaxed);
-  if (tid >= kMaxThreads) {
-    std::fprintf(stderr, "damon-harness: os runtime: more than %d threads\n", kMaxThreads);
-    std::abort();
+  int tid;
+  {
+    // Invisible: two spawning threads must not synchronise through the table.
+    // The chunk is published before the count that lets the monitor read it.
+    Invisible inv;
+    std::lock_guard<std::mutex> g(spawn_mu_);
+    tid = nslots_.load(std::memory_order_relaxed);
+    if (tid >= kMaxThreads) {
+      std::fprintf(stderr, "damon-harness: os runtime: more than %d threads\n", kMaxThreads);
+      std::abort();
+    }
+    slots_.ensure(tid);
+    nslots_.store(tid + 1, std::memory_order_release);
   }
   Slot& s = slots_[tid];
   s.name = std::move(name);
@@ -70,36 +168,69 @@ int OsExecution::spawn(std::string name, ThreadKind kind, std::function<void()> 
 void OsExecution::start(int tid) {
   Slot& s = slots_[tid];
   s.started.store(true);
-  s.th = std::thread([this, tid] { thread_main(tid); });
+  auto* w = WorkerPool::get().acquire();
+  s.worker = w;
+  s.owner = this;
+  s.tid = tid;
+  tsan_release(&s);  // what thread creation would order before the thread
+  WorkerPool::hand(w, &OsExecution::thread_entry, &s);
 }
 
-void OsExecution::thread_main(int tid) {
+// The thread reads nothing its creator wrote before this acquire.
+void OsExecution::thread_entry(void* slot) {
+  Slot* s = static_cast<Slot*>(slot);
+  tsan_acquire(s);
+  s->owner->thread_main(s->tid, s);
+}
+
+void OsExecution::thread_main(int tid, Slot* slot) {
   set_current(this);
   tl_tid = tid;
-  Slot& s = slots_[tid];
+  Slot& s = *slot;
   s.body();
   s.body = nullptr;
-  {
-    std::lock_guard<std::mutex> g(s.done_mu);
-    s.done = true;
-    s.done_cv.notify_all();
-  }
   s.finished.store(true);
+  kick_monitor();
   set_current(nullptr);
+  tl_tid = -1;  // the pooled OS thread serves no model thread until its next job
+  // Last: once `done` is seen, the execution may be destroyed (wait_done()).
+  std::lock_guard<std::mutex> g(s.done_mu);
+  s.done = true;
+  s.done_cv.notify_all();
+}
+
+void OsExecution::kick_monitor() {
+  Invisible inv;
+  std::lock_guard<std::mutex> g(monitor_mu_);
+  monitor_kicked_ = true;
+  monitor_cv_.notify_one();
+}
+
+void OsExecution::monitor_wait() {
+  Invisible inv;
+  std::unique_lock<std::mutex> lk(monitor_mu_);
+  monitor_cv_.wait_for(lk, std::chrono::milliseconds(1), [this] { return monitor_kicked_; });
+  monitor_kicked_ = false;
 }
 
 bool OsExecution::finisher_eligible(uint64_t now) {
   const uint64_t grace = static_cast<uint64_t>(opts_.finisher_grace_ns * opts_.time_scale);
   const int n = nslots_.load(std::memory_order_relaxed);
+  bool all_done = true;
   for (int i = 0; i < n; i++) {
-    Slot& s = slots_[i];
+    const Slot* p = slots_.get(i);
+    if (!p) continue;
+    const Slot& s = *p;
     if (!s.ready.load(std::memory_order_acquire) || s.kind != ThreadKind::kClient) continue;
     if (s.finished.load()) continue;
+    all_done = false;
     if (s.wait.load(std::memory_order_relaxed) == kNone &&
         !s.asleep.load(std::memory_order_relaxed))
       return false;
   }
-  return now - last_progress_.load(std::memory_order_relaxed) >= grace;
+  // As in the sim runtime: once every client has finished there is nothing to
+  // wait for.
+  return all_done || now - last_progress_.load(std::memory_order_relaxed) >= grace;
 }
 
 RunResult OsExecution::run() {
@@ -109,7 +240,7 @@ RunResult OsExecution::run() {
   for (int i = 0; i < n0; i++) {
     if (slots_[i].kind != ThreadKind::kSetup) continue;
     start(i);
-    slots_[i].th.join();
+    wait_done(i);
   }
   for (int i = 0; i < n0; i++) {
     if (slots_[i].kind == ThreadKind::kSetup) continue;
@@ -120,7 +251,7 @@ RunResult OsExecution::run() {
     start(i);
   }
   for (;;) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    monitor_wait();
     const uint64_t now = real_ns();
     note_poll(now);
     if (finisher >= 0 && !slots_[finisher].started.load() && finisher_eligible(now)) {
@@ -129,11 +260,21 @@ RunResult OsExecution::run() {
     bool all_done = true;
     const int n = nslots_.load(std::memory_order_relaxed);
     for (int i = 0; i < n; i++) {
-      if (!slots_[i].ready.load(std::memory_order_acquire)) continue;
-      if (!slots_[i].finished.load()) all_done = false;
+      const Slot* p = slots_.get(i);
+      if (!p || !p->ready.load(std::memory_order_acquire)) continue;
+      if (!p->finished.load()) all_done = false;
     }
     if (all_done && (finisher < 0 || slots_[finisher].started.load())) break;
     if (check_watchdog(now)) break;
+    // After a caller-contract violation the verdict is settled; what follows
+    // is its consequence. A run that then outlives the watchdog timeout is
+    // abandoned now rather than at the run budget.
+    // (A violation reported after `now` was read is not late.)
+    if (const uint64_t v = violation_ns_.load(std::memory_order_relaxed);
+        v && now > v && now - v > watchdog_ns_) {
+      after_violation(now);
+      break;
+    }
     if (opts_.run_budget_ms && now - t0 > opts_.run_budget_ms * 1000000) {
       over_budget(now);
       break;
@@ -154,7 +295,6 @@ RunResult OsExecution::run() {
   r.virtual_ns = now_ns();
   for (int i = 0; i < nslots_.load(); i++) {
     r.threads.push_back(ThreadSummary{slots_[i].name, slots_[i].kind, slots_[i].finished.load()});
-    if (hung_.load() && slots_[i].th.joinable()) slots_[i].th.detach();
   }
   return r;
 }
@@ -163,6 +303,8 @@ void OsExecution::report(Finding f) {
   Invisible inv;
   std::lock_guard<std::mutex> g(findings_mu_);
   f.tid = tl_tid;
+  if (f.verdict == Verdict::kCallerContract && !violation_ns_.load(std::memory_order_relaxed))
+    violation_ns_.store(std::max<uint64_t>(real_ns(), 1), std::memory_order_relaxed);
   findings_.push_back(std::move(f));
 }
 

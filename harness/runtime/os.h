@@ -1,8 +1,8 @@
-// The free-running runtime: one std::thread per model thread, real mutexes and
-// condition variables, real time scaled by Options::time_scale. The thread that
-// calls run() is the monitor: it starts the finisher when the clients are quiet
-// and is the watchdog. Everything the monitor reads is a relaxed atomic or read
-// under TSan ignore annotations, so the harness adds no happens-before edges
+// The free-running runtime: one OS thread per model thread (pooled across runs,
+// os.cc), real mutexes and condition variables, real time scaled by
+// Options::time_scale. The thread that calls run() is the monitor: it starts the
+// finisher when the clients are quiet and is the watchdog. Everything the monitor reads is a
+// relaxed atomic or read under TSan ignore annotations, so the harness adds no happens-before edges
 // between model threads and ThreadSanitizer sees the model's races as they are.
 #pragma once
 
@@ -81,7 +81,9 @@ class OsExecution final : public Execution {
     std::string name;
     ThreadKind kind = ThreadKind::kClient;
     std::function<void()> body;
-    std::thread th;
+    void* worker = nullptr;        // the pooled OS thread running it (os.cc)
+    OsExecution* owner = nullptr;  // for the worker: set by start()
+    int tid = -1;
     std::atomic<bool> ready{false};  // name/kind/body written (release)
     std::atomic<bool> started{false};
     std::atomic<bool> finished{false};
@@ -104,7 +106,13 @@ class OsExecution final : public Execution {
   };
 
   void start(int tid);
-  void thread_main(int tid);
+  void wait_done(int tid);               // until thread tid's body has returned
+  static void thread_entry(void* slot);  // a pooled worker's job
+  void thread_main(int tid, Slot* slot);
+  // A model thread finished: the monitor polls now rather than at its next
+  // millisecond (invisible to TSan, like every monitor read).
+  void kick_monitor();
+  void monitor_wait();  // until kicked or a millisecond passed
   void set_wait(WaitKind k, const void* obj, const Site* site);
   void clear_wait();
   void perturb();
@@ -118,6 +126,9 @@ class OsExecution final : public Execution {
   // violation's consequence: recorded after it (the run's verdict stays
   // caller-contract) and the run abandoned, without the hang hook or an abort.
   bool after_caller_contract(const Finding& f);
+  // The run outlived the watchdog timeout after a caller-contract violation:
+  // recorded after the violation and abandoned, as above.
+  void after_violation(uint64_t now);
   std::string running_threads() const;
   // Prints and records a hang or livelock as the run's first finding, calls the
   // hang hook, then aborts (Options::watchdog_abort) or abandons the run.
@@ -133,10 +144,50 @@ class OsExecution final : public Execution {
   Options opts_;
   uint64_t watchdog_ns_;
   std::chrono::steady_clock::time_point t0_;
-  std::array<Slot, kMaxThreads> slots_;
+  // Slots in chunks of 16, a chunk allocated when a spawn first needs it: a
+  // run has a handful of threads, and a whole array of kMaxThreads slots was a
+  // fresh 100 KB per run (page faults, and ThreadSanitizer shadow to reset).
+  // A slot never moves. The monitor reads a chunk pointer that a spawn may be
+  // writing, so the pointers are atomics.
+  class SlotTable {
+   public:
+    static constexpr int kChunk = 16;
+    SlotTable() { chunks_[0].store(first_, std::memory_order_relaxed); }
+    ~SlotTable() {
+      for (size_t c = 1; c < chunks_.size(); c++) delete[] chunks_[c].load();
+    }
+    SlotTable(const SlotTable&) = delete;
+    SlotTable& operator=(const SlotTable&) = delete;
+    // Slot i of a thread already spawned (its spawn happened before).
+    Slot& operator[](int i) {
+      return chunks_[i / kChunk].load(std::memory_order_relaxed)[i % kChunk];
+    }
+    const Slot& operator[](int i) const {
+      return chunks_[i / kChunk].load(std::memory_order_relaxed)[i % kChunk];
+    }
+    // Slot i as the monitor sees it: nullptr while its chunk is not published.
+    const Slot* get(int i) const {
+      const Slot* c = chunks_[i / kChunk].load(std::memory_order_acquire);
+      return c ? c + i % kChunk : nullptr;
+    }
+    void ensure(int i) {  // spawn, under spawn_mu_
+      std::atomic<Slot*>& c = chunks_[i / kChunk];
+      if (!c.load(std::memory_order_relaxed)) c.store(new Slot[kChunk], std::memory_order_release);
+    }
+
+   private:
+    Slot first_[kChunk];
+    std::array<std::atomic<Slot*>, kMaxThreads / kChunk> chunks_{};
+  };
+  SlotTable slots_;
   std::atomic<int> nslots_{0};
+  std::mutex spawn_mu_;  // invisible to TSan: assigns tids and chunks
   std::atomic<bool> hung_{false};
   std::atomic<uint64_t> last_progress_{0};
+  std::atomic<uint64_t> violation_ns_{0};  // real ns of the first caller-contract report
+  std::mutex monitor_mu_;
+  std::condition_variable monitor_cv_;
+  bool monitor_kicked_ = false;
   // Monitor-only bookkeeping of track_wait(): the wait each slot was last seen in.
   std::array<uint64_t, kMaxThreads> seen_since_{};
   std::array<uint64_t, kMaxThreads> seen_age_{};

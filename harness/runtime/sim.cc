@@ -1,6 +1,9 @@
 #include "harness/runtime/sim.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "harness/runtime/current.h"
@@ -10,6 +13,7 @@ namespace rt {
 
 SimExecution::SimExecution(Strategy& strategy, uint64_t run_index, const Options& options)
     : strategy_(strategy), opts_(options) {
+  recycle_fiber_stacks();
   strategy_.begin(run_index);
   cands_.reserve(16);
   if (opts_.record_trace) result_.trace.reserve(1024);
@@ -27,6 +31,7 @@ int SimExecution::spawn(std::string name, ThreadKind kind, std::function<void()>
   t.kind = kind;
   t.body = std::move(body);
   live_.push_back(tid);
+  sched_epoch_++;
   // The child starts after everything its creator did so far.
   tsan_release(&t);
   return tid;
@@ -72,15 +77,52 @@ void SimExecution::progress() {
   last_client_ns_ = now_;
 }
 
+namespace {
+// DWH_SIM_VERIFY=1: every reuse of a cached candidate set is checked against a
+// recomputation (the tests set it; a mismatch aborts).
+bool verify_candidates() {
+  static const bool on = [] {
+    const char* v = std::getenv("DWH_SIM_VERIFY");
+    return v && *v && *v != '0';
+  }();
+  return on;
+}
+}  // namespace
+
 void SimExecution::candidates(bool cur_can_run) {
+  const CandsKey key{sched_epoch_, now_, last_client_ns_, cur_, cur_can_run};
+  if (cands_cached_ && key == cands_key_ && result_.steps < cands_valid_until_) {
+    if (verify_candidates()) {
+      const std::vector<Candidate> cached = cands_;
+      compute_candidates(cur_can_run);
+      if (sched_epoch_ != key.epoch || cached.size() != cands_.size() ||
+          !std::equal(cached.begin(), cached.end(), cands_.begin(),
+                      [](const Candidate& a, const Candidate& b) {
+                        return a.tid == b.tid && a.sleeping == b.sleeping && a.wake_ns == b.wake_ns;
+                      })) {
+        std::fprintf(stderr, "damon-harness: sim: a cached candidate set is stale at step %llu\n",
+                     static_cast<unsigned long long>(result_.steps));
+        std::abort();
+      }
+    }
+    return;
+  }
+  compute_candidates(cur_can_run);
+  // Waking sleepers moved the epoch; the set is the one for the new states.
+  cands_key_ = CandsKey{sched_epoch_, now_, last_client_ns_, cur_, cur_can_run};
+  cands_cached_ = true;
+}
+
+void SimExecution::compute_candidates(bool cur_can_run) {
   cands_.clear();
+  cands_valid_until_ = UINT64_MAX;
   // A sleeper whose deadline virtual time has passed is simply runnable.
   int setup = -1;
   bool finisher_new = false;
   for (const int i : live_) {
     Thread& t = threads_[i];
     if (t.state == State::kSleeping && t.wake_ns <= now_) {
-      t.state = State::kRunnable;
+      set_state(t, State::kRunnable);
       t.interrupted = false;
     }
     if (t.kind == ThreadKind::kFinisher && t.state == State::kNew) finisher_new = true;
@@ -102,7 +144,10 @@ void SimExecution::candidates(bool cur_can_run) {
     if (t.state != State::kRunnable && t.state != State::kNew) continue;
     if (result_.steps - t.last_ran > kStarveLimit) starving = true;
     if (now_ - t.last_ran_ns > kMaxRunnableLagNs) time_frozen = true;
+    cands_valid_until_ = std::min(cands_valid_until_, t.last_ran + kStarveLimit + 1);
   }
+  // Starved threads are the candidates, and more of them starve every step.
+  if (starving) cands_valid_until_ = 0;
   for (const int tid : live_) {
     const Thread& t = threads_[tid];
     // Bounded unfairness: once a runnable thread has been passed over for
@@ -167,7 +212,7 @@ int SimExecution::decide(bool cur_can_run) {
   const Candidate c = cands_[pick];
   if (c.sleeping) {
     now_ = std::max(now_, c.wake_ns);
-    threads_[c.tid].state = State::kRunnable;
+    set_state(threads_[c.tid], State::kRunnable);
     threads_[c.tid].interrupted = false;
   }
   return c.tid;
@@ -215,7 +260,7 @@ void SimExecution::fiber_main(int tid) {
   }
   QuietAccesses q;
   Thread& t = threads_[tid];
-  t.state = State::kDone;
+  set_state(t, State::kDone);
   std::erase(live_, tid);
   t.body = nullptr;
   tsan_release(&t);
@@ -232,7 +277,7 @@ void SimExecution::resume(int tid) {
   Thread& t = threads_[tid];
   cur_ = tid;
   if (t.state == State::kNew) {
-    t.state = State::kRunnable;
+    set_state(t, State::kRunnable);
     fiber_create(t.fiber, &SimExecution::fiber_entry, new EntryArg{this, tid});
   }
   fiber_resume(t.fiber);
@@ -242,7 +287,7 @@ void SimExecution::unwind_all() {
   for (size_t i = 0; i < threads_.size(); i++) {
     Thread& t = threads_[i];
     if (t.state == State::kNew) {
-      t.state = State::kDone;
+      set_state(t, State::kDone);
       std::erase(live_, static_cast<int>(i));
     }
     if (t.state == State::kDone) continue;

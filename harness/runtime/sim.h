@@ -4,7 +4,7 @@
 // contract; this header is internal to the runtime.
 #pragma once
 
-#include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +12,36 @@
 #include "harness/runtime/fiber.h"
 
 namespace rt {
+
+// Elements that never move once added (as in std::deque), with an index that is
+// one load: the scheduling core indexes its threads at every point.
+template <class T>
+class StableVector {
+ public:
+  class iterator {
+   public:
+    explicit iterator(typename std::vector<std::unique_ptr<T>>::const_iterator it) : it_(it) {}
+    T& operator*() const { return **it_; }
+    iterator& operator++() {
+      ++it_;
+      return *this;
+    }
+    bool operator==(const iterator&) const = default;
+
+   private:
+    typename std::vector<std::unique_ptr<T>>::const_iterator it_;
+  };
+  T& operator[](size_t i) { return *v_[i]; }
+  const T& operator[](size_t i) const { return *v_[i]; }
+  size_t size() const { return v_.size(); }
+  bool empty() const { return v_.empty(); }
+  T& emplace_back() { return *v_.emplace_back(std::make_unique<T>()); }
+  iterator begin() const { return iterator(v_.begin()); }
+  iterator end() const { return iterator(v_.end()); }
+
+ private:
+  std::vector<std::unique_ptr<T>> v_;
+};
 
 class SimExecution final : public Execution {
  public:
@@ -82,7 +112,16 @@ class SimExecution final : public Execution {
   // Scheduling core.
   void record(const Site* site, TraceKind kind);
   bool finisher_eligible() const;
+  // Every change of a thread's state goes through here: the candidate set
+  // depends on the states (sched_epoch_).
+  void set_state(Thread& t, State s) {
+    t.state = s;
+    sched_epoch_++;
+  }
+  // cands_ for this decision: the cached set when nothing it depends on has
+  // changed since it was computed, else compute_candidates().
   void candidates(bool cur_can_run);
+  void compute_candidates(bool cur_can_run);
   size_t default_choice(bool cur_can_run) const;
   // The next thread to run (-1: every thread finished); raises a deadlock when
   // some thread is left and none can run.
@@ -106,7 +145,7 @@ class SimExecution final : public Execution {
 
   Strategy& strategy_;
   Options opts_;
-  std::deque<Thread> threads_;
+  StableVector<Thread> threads_;
   int cur_ = -1;
   int next_ = -1;
   uint64_t now_ = 0;
@@ -120,6 +159,22 @@ class SimExecution final : public Execution {
   // scans (a run leaves many finished kdamonds behind).
   std::vector<int> live_;
   bool acquiring_ = false;  // the point being decided precedes an acquire
+  // What a candidate set depends on besides the step count: the threads'
+  // states and wake times (sched_epoch_), virtual time, the last client
+  // progress (the finisher's gate), the current thread and whether it can go
+  // on. Other threads' last_ran changes only when they run, which changes cur_.
+  struct CandsKey {
+    uint64_t epoch = 0, now = 0, last_client_ns = 0;
+    int cur = -1;
+    bool cur_can_run = false;
+    bool operator==(const CandsKey&) const = default;
+  };
+  uint64_t sched_epoch_ = 0;
+  CandsKey cands_key_;
+  bool cands_cached_ = false;
+  // The step at which a passed-over runnable thread starts starving, which
+  // changes the set: the cached set is valid before it.
+  uint64_t cands_valid_until_ = 0;
 };
 
 }  // namespace rt

@@ -38,7 +38,7 @@ void SimExecution::point(const Site* site) {
 
 void SimExecution::block(WaitKind kind, const void* obj, const Site* site) {
   Thread& t = threads_[cur_];
-  t.state = State::kBlocked;
+  set_state(t, State::kBlocked);
   t.wait = kind;
   t.wait_obj = obj;
   t.wait_site = site;
@@ -50,9 +50,10 @@ void SimExecution::block(WaitKind kind, const void* obj, const Site* site) {
 }
 
 void SimExecution::wake_waiters(WaitKind kind, const void* obj) {
-  for (Thread& t : threads_) {
+  for (const int i : live_) {  // a finished thread waits for nothing
+    Thread& t = threads_[i];
     if (t.state == State::kBlocked && t.wait == kind && t.wait_obj == obj) {
-      t.state = State::kRunnable;
+      set_state(t, State::kRunnable);
     }
   }
 }
@@ -116,7 +117,7 @@ void SimExecution::event_wait(Event& e, const Site* site) {
   while (e.done_ == 0) {
     e.waiters_++;
     if (opts_.detect_lost_wakeups && e.tracked_ && e.reach_ == 0) {
-      threads_[cur_].state = State::kBlocked;
+      set_state(threads_[cur_], State::kBlocked);
       threads_[cur_].wait = WaitKind::kEvent;
       threads_[cur_].wait_obj = &e;
       threads_[cur_].wait_site = site;
@@ -173,7 +174,7 @@ bool SimExecution::sleep(uint64_t ns, const Site* site) {
   record(site, TraceKind::kPoint);
   check_budget(site);
   Thread& t = threads_[cur_];
-  t.state = State::kSleeping;
+  set_state(t, State::kSleeping);
   t.wake_ns = now_ + ns;
   t.interrupted = false;
   t.wait_site = site;
@@ -187,7 +188,7 @@ void SimExecution::wake(int tid, const Site* site) {
   point(site);
   Thread& t = threads_[tid];
   if (t.state == State::kSleeping) {
-    t.state = State::kRunnable;
+    set_state(t, State::kRunnable);
     t.interrupted = true;
   }
 }

@@ -50,7 +50,9 @@ bool OsExecution::check_watchdog(uint64_t now) {
   const int n = nslots_.load(std::memory_order_relaxed);
   uint64_t longest = 0;
   for (int i = 0; i < n; i++) {
-    const Slot& s = slots_[i];
+    const Slot* p = slots_.get(i);
+    if (!p) continue;
+    const Slot& s = *p;
     const bool waiting = s.ready.load(std::memory_order_acquire) && !s.finished.load() &&
                          s.wait.load(std::memory_order_relaxed) != kNone;
     const uint64_t since = waiting ? s.wait_since.load(std::memory_order_relaxed) : 0;
@@ -94,6 +96,15 @@ void OsExecution::over_budget(uint64_t now) {
   if (!after_caller_contract(f)) publish_hang(std::move(f), "run budget exceeded", "run budget");
 }
 
+void OsExecution::after_violation(uint64_t now) {
+  Finding f = hang_report(now);
+  f.verdict = Verdict::kLivelock;
+  f.message = "the run did not end within the watchdog timeout (" +
+              std::to_string(watchdog_ns_ / 1000000) + " ms) of a caller-contract violation" +
+              (f.blocked.empty() ? std::string() : "; " + f.message);
+  after_caller_contract(f);
+}
+
 bool OsExecution::after_caller_contract(const Finding& f) {
   {
     Invisible inv;
@@ -105,8 +116,8 @@ bool OsExecution::after_caller_contract(const Finding& f) {
   }
   std::fprintf(stderr,
                "==DAMON-HARNESS== %s after a caller-contract violation, not a finding; run "
-               "abandoned: %s\n",
-               std::string(verdict_name(f.verdict)).c_str(), f.message.c_str());
+               "abandoned: %s\n%s",
+               std::string(verdict_name(f.verdict)).c_str(), f.message.c_str(), f.detail.c_str());
   hung_.store(true);
   return true;
 }
@@ -116,7 +127,9 @@ std::string OsExecution::running_threads() const {
   std::string out;
   const int n = nslots_.load(std::memory_order_relaxed);
   for (int i = 0; i < n; i++) {
-    const Slot& s = slots_[i];
+    const Slot* p = slots_.get(i);
+    if (!p) continue;
+    const Slot& s = *p;
     if (!s.ready.load(std::memory_order_acquire) || s.finished.load() ||
         s.wait.load(std::memory_order_relaxed) != kNone)
       continue;
@@ -147,7 +160,9 @@ Finding OsExecution::hang_report(uint64_t now) const {
   const int n = nslots_.load(std::memory_order_relaxed);
   uint64_t no_progress_ns = 0;  // the longest wait: the hang is at least this old
   for (int i = 0; i < n; i++) {
-    const Slot& s = slots_[i];
+    const Slot* p = slots_.get(i);
+    if (!p) continue;
+    const Slot& s = *p;
     if (!s.ready.load(std::memory_order_acquire) || s.finished.load()) continue;
     const uint8_t w = s.wait.load(std::memory_order_relaxed);
     if (w == kNone) continue;

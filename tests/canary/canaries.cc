@@ -4,6 +4,7 @@
 
 #include "harness/kernel/kernel.h"
 #include "harness/kernel/list.h"
+#include "harness/runtime/invisible.h"
 
 namespace canary {
 
@@ -155,6 +156,35 @@ void race(bool buggy, rt::Execution& e, Shared* s) {
   }
 }
 
+void race_after_exit(bool buggy, rt::Execution& e, Shared* s) {
+  e.spawn("cpu0", rt::ThreadKind::kClient, [s, buggy] {
+    if (!buggy) mutex_lock(&s->lock);
+    kernel::shared_access_at(RT_SITE("counter++"));
+    s->counter++;
+    if (!buggy) mutex_unlock(&s->lock);
+  });
+  e.spawn("cpu1", rt::ThreadKind::kClient, [s, buggy] {
+    rt::Execution& x = rt::Execution::current();
+    // Waits for cpu0's exit without learning anything from it.
+    for (;;) {
+      bool done;
+      {
+        rt::Invisible inv;
+        done = x.finished(0);
+      }
+      if (done) break;
+      x.sleep(1000000, RT_SITE("poll cpu0"));
+    }
+    const int tid = x.spawn("worker", rt::ThreadKind::kKthread, [s, buggy] {
+      if (!buggy) mutex_lock(&s->lock);
+      kernel::shared_access_at(RT_SITE("counter++"));
+      s->counter++;
+      if (!buggy) mutex_unlock(&s->lock);
+    });
+    x.join(tid, RT_SITE("join worker"));
+  });
+}
+
 }  // namespace
 
 void spawn(Kind k, bool buggy, rt::Execution& e) {
@@ -172,6 +202,8 @@ void spawn(Kind k, bool buggy, rt::Execution& e) {
       return never_completed(buggy, e, s);
     case Kind::kRace:
       return race(buggy, e, s);
+    case Kind::kRaceAfterExit:
+      return race_after_exit(buggy, e, s);
   }
 }
 

@@ -13,6 +13,10 @@ enum class Kind {
   kUseAfterReturn,  // a worker completes a caller-owned request after its caller returned
   kNeverCompleted,  // a worker's early-exit path forgets complete()
   kRace,            // an unprotected field written by two threads (TSan)
+  // An unprotected field written by a thread that has exited and by a thread
+  // created later by another one that never synchronised with it (TSan): a
+  // runtime that reuses OS threads must not order the two.
+  kRaceAfterExit,
 };
 
 // Spawns the canary's threads into `e` (buggy or fixed twin). The caller owns a
