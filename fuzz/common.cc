@@ -11,7 +11,6 @@
 #include "harness/program/codec.h"
 #include "harness/program/text.h"
 #include "harness/runtime/execution.h"
-#include "harness/runtime/invisible.h"
 
 // libFuzzer collects every array in this section as extra coverage counters and
 // clears them before each input; outside libFuzzer the section is just data.
@@ -140,12 +139,11 @@ int g_objects = 0;
 uint32_t g_run = 1;  // begin_object_feedback() empties the table by moving on
 
 // Harness bookkeeping, called on the model's fibers: under TSan every sim fiber
-// is a thread of its own, so the table's accesses are quiet, and the function
-// has no coverage counters (plain stores, made before any scope could hide
-// them; fuzz/tsan.sancov-allowlist).
+// is a thread of its own, so the table's accesses must be hidden, which the
+// World does around the hook (kernel::AccessHook). No coverage counters (plain
+// stores; fuzz/tsan.sancov-allowlist).
 __attribute__((no_sanitize("coverage"))) void on_access(const kernel::Tracked* obj,
                                                         const rt::Site* site, bool born) {
-  rt::QuietAccesses quiet;
   rt::Execution* e = rt::Execution::current_or_null();
   if (!e) return;
   constexpr size_t mask = (size_t{1} << kObjectSlotBits) - 1;

@@ -66,8 +66,8 @@ void World::attach(rt::Execution& e) {
 
 void World::born(Tracked* obj, const char* what, Owner owner, std::string owner_desc,
                  const rt::Site* site) {
+  Hidden hidden(*this);
   if (AccessHook hook = g_access_hook.load(std::memory_order_relaxed)) hook(obj, site, true);
-  rt::Invisible inv;
   Guard g(*this);
   Record rec{what, owner, true, std::move(owner_desc), {}, {}, nullptr};
   if (Record* r = find(obj)) {
@@ -90,7 +90,7 @@ void World::died(Tracked* obj, const rt::Site* site) {
   std::string first_death;
   bool unknown = false, twice = false;
   {
-    rt::Invisible inv;
+    Hidden hidden(*this);
     Guard g(*this);
     Record* found = find(obj);
     if (!found) {
@@ -126,17 +126,17 @@ void World::died(Tracked* obj, const rt::Site* site) {
 #ifdef DWH_WORLD_ASAN
   ::operator delete(base);
 #else
-  rt::Invisible inv;
+  Hidden hidden(*this);
   Guard g(*this);
   kept_.push_back(base);
 #endif
 }
 
 bool World::check(const Tracked* obj, const rt::Site* site) {
-  if (AccessHook hook = g_access_hook.load(std::memory_order_relaxed)) hook(obj, site, false);
   std::string msg, detail;
   {
-    rt::Invisible inv;
+    Hidden hidden(*this);
+    if (AccessHook hook = g_access_hook.load(std::memory_order_relaxed)) hook(obj, site, false);
     Guard g(*this);
     const Record* found = find(obj);
     if (!found || found->alive) return true;
@@ -159,14 +159,14 @@ bool World::check(const Tracked* obj, const rt::Site* site) {
 }
 
 bool World::alive(const Tracked* obj) const {
-  rt::Invisible inv;
+  Hidden hidden(*this);
   Guard g(*this);
   const Record* r = find(obj);
   return !r || r->alive;
 }
 
 std::vector<std::string> World::live_heap_objects() const {
-  rt::Invisible inv;
+  Hidden hidden(*this);
   Guard g(*this);
   std::vector<std::string> out;
   for (const auto& [obj, r] : records_) {
@@ -177,13 +177,13 @@ std::vector<std::string> World::live_heap_objects() const {
 }
 
 void World::set_task(int tid, task_struct* t) {
-  rt::Invisible inv;
+  Hidden hidden(*this);
   Guard g(*this);
   tasks_[tid] = t;
 }
 
 task_struct* World::task_of(int tid) {
-  rt::Invisible inv;
+  Hidden hidden(*this);
   Guard g(*this);
   auto it = tasks_.find(tid);
   return it == tasks_.end() ? nullptr : it->second;

@@ -5,11 +5,13 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "harness/runtime/execution.h"
+#include "harness/runtime/invisible.h"
 
 namespace kernel {
 
@@ -37,8 +39,9 @@ enum class Owner : uint8_t {
 
 // A process-wide observer of the model's accesses to tracked objects: born()
 // and check() (every READ/WRITE/SET_REF and complete() of the model) call it
-// first. The fuzz targets key their object feedback on it. nullptr, the
-// default, costs one load per access.
+// first, with the caller's memory accesses already hidden from ThreadSanitizer.
+// The fuzz targets key their object feedback on it. nullptr, the default,
+// costs one load per access.
 using AccessHook = void (*)(const Tracked* obj, const rt::Site* site, bool born);
 void set_access_hook(AccessHook hook);
 
@@ -85,6 +88,20 @@ class World {
   // thread and never switch inside a World call. Invisible to ThreadSanitizer.
   mutable std::mutex mu_;
   bool threaded_ = true;
+  // What a World call hides from ThreadSanitizer: on os, its synchronisation
+  // and accesses (Invisible); on sim, where it takes no lock, its accesses
+  // only (QuietAccesses, two annotations fewer at every model access).
+  struct Hidden {
+    explicit Hidden(const World& w) {
+      if (w.threaded_) {
+        inv.emplace();
+      } else {
+        quiet.emplace();
+      }
+    }
+    std::optional<rt::Invisible> inv;
+    std::optional<rt::QuietAccesses> quiet;
+  };
   struct Guard {
     explicit Guard(const World& w) : m(w.threaded_ ? &w.mu_ : nullptr) {
       if (m) m->lock();
