@@ -66,9 +66,8 @@ void World::attach(rt::Execution& e) {
 
 void World::born(Tracked* obj, const char* what, Owner owner, std::string owner_desc,
                  const rt::Site* site) {
-  Hidden hidden(*this);
+  Scope scope(*this);
   if (AccessHook hook = g_access_hook.load(std::memory_order_relaxed)) hook(obj, site, true);
-  Guard g(*this);
   Record rec{what, owner, true, std::move(owner_desc), {}, {}, nullptr};
   if (Record* r = find(obj)) {
     *r = std::move(rec);
@@ -90,8 +89,7 @@ void World::died(Tracked* obj, const rt::Site* site) {
   std::string first_death;
   bool unknown = false, twice = false;
   {
-    Hidden hidden(*this);
-    Guard g(*this);
+    Scope scope(*this);
     Record* found = find(obj);
     if (!found) {
       unknown = true;
@@ -126,8 +124,7 @@ void World::died(Tracked* obj, const rt::Site* site) {
 #ifdef DWH_WORLD_ASAN
   ::operator delete(base);
 #else
-  Hidden hidden(*this);
-  Guard g(*this);
+  Scope scope(*this);
   kept_.push_back(base);
 #endif
 }
@@ -135,9 +132,8 @@ void World::died(Tracked* obj, const rt::Site* site) {
 bool World::check(const Tracked* obj, const rt::Site* site) {
   std::string msg, detail;
   {
-    Hidden hidden(*this);
+    Scope scope(*this);
     if (AccessHook hook = g_access_hook.load(std::memory_order_relaxed)) hook(obj, site, false);
-    Guard g(*this);
     const Record* found = find(obj);
     if (!found || found->alive) return true;
     const Record& r = *found;
@@ -159,15 +155,13 @@ bool World::check(const Tracked* obj, const rt::Site* site) {
 }
 
 bool World::alive(const Tracked* obj) const {
-  Hidden hidden(*this);
-  Guard g(*this);
+  Scope scope(*this);
   const Record* r = find(obj);
   return !r || r->alive;
 }
 
 std::vector<std::string> World::live_heap_objects() const {
-  Hidden hidden(*this);
-  Guard g(*this);
+  Scope scope(*this);
   std::vector<std::string> out;
   for (const auto& [obj, r] : records_) {
     if (r.alive && r.owner == Owner::kHeap)
@@ -177,14 +171,12 @@ std::vector<std::string> World::live_heap_objects() const {
 }
 
 void World::set_task(int tid, task_struct* t) {
-  Hidden hidden(*this);
-  Guard g(*this);
+  Scope scope(*this);
   tasks_[tid] = t;
 }
 
 task_struct* World::task_of(int tid) {
-  Hidden hidden(*this);
-  Guard g(*this);
+  Scope scope(*this);
   auto it = tasks_.find(tid);
   return it == tasks_.end() ? nullptr : it->second;
 }

@@ -88,30 +88,30 @@ class World {
   // thread and never switch inside a World call. Invisible to ThreadSanitizer.
   mutable std::mutex mu_;
   bool threaded_ = true;
-  // What a World call hides from ThreadSanitizer: on os, its synchronisation
-  // and accesses (Invisible); on sim, where it takes no lock, its accesses
-  // only (QuietAccesses, two annotations fewer at every model access).
-  struct Hidden {
-    explicit Hidden(const World& w) {
-      if (w.threaded_) {
-        inv.emplace();
+  // The scope of a World call: hidden from ThreadSanitizer, and under mu_ on
+  // the os runtime. On sim, where it takes no lock, only its accesses are
+  // hidden (QuietAccesses, two annotations fewer at every model access than
+  // Invisible).
+  class Scope {
+   public:
+    explicit Scope(const World& w) : m_(w.threaded_ ? &w.mu_ : nullptr) {
+      if (m_) {
+        inv_.emplace();
+        m_->lock();
       } else {
-        quiet.emplace();
+        quiet_.emplace();
       }
     }
-    std::optional<rt::Invisible> inv;
-    std::optional<rt::QuietAccesses> quiet;
-  };
-  struct Guard {
-    explicit Guard(const World& w) : m(w.threaded_ ? &w.mu_ : nullptr) {
-      if (m) m->lock();
+    ~Scope() {
+      if (m_) m_->unlock();
     }
-    ~Guard() {
-      if (m) m->unlock();
-    }
-    Guard(const Guard&) = delete;
-    Guard& operator=(const Guard&) = delete;
-    std::mutex* m;
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    std::mutex* m_;
+    std::optional<rt::Invisible> inv_;
+    std::optional<rt::QuietAccesses> quiet_;
   };
   // The lifetime table: records in the order the objects were born (an
   // address born again after a real free takes over its record), found through
@@ -123,8 +123,8 @@ class World {
   };
   std::vector<Entry> records_;
   std::vector<uint32_t> index_;  // position in records_ + 1, 0 = free; a power of two
-  size_t slot_of(
-      const Tracked* obj) const;  // the index slot of obj, or the free one ending its probe
+  // The index slot of obj, or the free one that ends its probe.
+  size_t slot_of(const Tracked* obj) const;
   Record* find(const Tracked* obj);
   const Record* find(const Tracked* obj) const;
   std::vector<void*> kept_;  // memory of dead objects, freed at the end

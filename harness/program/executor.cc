@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "harness/kernel/world.h"
 #include "harness/program/run_state.h"
@@ -117,12 +118,11 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
 
   out.run = e->run();
   out.verdict = out.run.verdict;
-  if (e->abandoned()) {
+  {
     // Abandoned threads may still be writing their results: a snapshot, which
     // ThreadSanitizer must not take for a race of the model's.
-    rt::Invisible inv;
-    out.results = st->results;
-  } else {
+    std::optional<rt::Invisible> inv;
+    if (e->abandoned()) inv.emplace();
     out.results = st->results;
   }
   out.replay = p;

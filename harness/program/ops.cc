@@ -239,7 +239,7 @@ int run_op(RunState& st, int client, int index, const Op& op, const std::string&
   struct Inflight {
     RunState& st;
     uint8_t mask;
-    void add(int d) {
+    void lock_and_add(int d) {
       for (int i = 0; i < kMaxCtxs; i++)
         if (mask >> i & 1) st.slots[i].inflight_mu.lock();
       for (int i = 0; i < kMaxCtxs; i++)
@@ -250,11 +250,11 @@ int run_op(RunState& st, int client, int index, const Op& op, const std::string&
         if (mask >> i & 1) st.slots[i].inflight_mu.unlock();
     }
     ~Inflight() {
-      add(-1);
+      lock_and_add(-1);
       unlock();
     }
   } inflight{st, on_ctx ? op.ctx_mask : uint8_t{0}};
-  inflight.add(1);
+  inflight.lock_and_add(1);
   const bool missing = needs_ctx && !slot.ctx.load();
   inflight.unlock();
   if (missing) return -ENODEV;  // the slot lost its ctx to a failed re-create
