@@ -24,12 +24,16 @@ void SimExecution::check_budget(const Site* site) {
 
 void SimExecution::acquire_point(const Site* site) {
   acquiring_ = true;
-  point(site);
+  quiet_point(site);
   acquiring_ = false;
 }
 
 void SimExecution::point(const Site* site) {
   QuietAccesses q;
+  quiet_point(site);
+}
+
+void SimExecution::quiet_point(const Site* site) {
   if (aborting_) return;
   record(site, TraceKind::kPoint);
   check_budget(site);
@@ -90,20 +94,20 @@ void SimExecution::mutex_unlock(Mutex& m, const Site* site) {
   tsan_release(&m);
   m.owner_.store(-1, std::memory_order_relaxed);
   wake_waiters(WaitKind::kMutex, &m);
-  point(site);
+  quiet_point(site);
 }
 
 void SimExecution::event_init(Event& e, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
-  point(site);
+  quiet_point(site);
   e.done_ = 0;
 }
 
 void SimExecution::event_signal(Event& e, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
-  if (site) point(site);
+  if (site) quiet_point(site);
   e.done_++;
   e.signals_++;
   tsan_release(&e);
@@ -185,7 +189,7 @@ bool SimExecution::sleep(uint64_t ns, const Site* site) {
 void SimExecution::wake(int tid, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
-  point(site);
+  quiet_point(site);
   Thread& t = threads_[tid];
   if (t.state == State::kSleeping) {
     set_state(t, State::kRunnable);
