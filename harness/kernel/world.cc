@@ -160,14 +160,13 @@ bool World::alive(const Tracked* obj) const {
   return !r || r->alive;
 }
 
-std::vector<std::string> World::live_heap_objects() const {
+bool World::heap_alive(std::string_view what) const {
   Scope scope(*this);
-  std::vector<std::string> out;
   for (const auto& [obj, r] : records_) {
-    if (r.alive && r.owner == Owner::kHeap)
-      out.push_back(std::string(r.what) + " (" + r.owner_desc + ")");
+    if (r.alive && r.owner == Owner::kHeap && std::string_view(r.what).starts_with(what))
+      return true;
   }
-  return out;
+  return false;
 }
 
 void World::set_task(int tid, task_struct* t) {

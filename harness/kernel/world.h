@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -71,8 +72,8 @@ class World {
   // whether it is alive (unregistered objects count as alive).
   bool check(const Tracked* obj, const rt::Site* site);
   bool alive(const Tracked* obj) const;
-  // Heap objects still alive, as "what (owner)" lines.
-  std::vector<std::string> live_heap_objects() const;
+  // Whether a heap object whose description starts with `what` is still alive.
+  bool heap_alive(std::string_view what) const;
 
  private:
   struct Record {

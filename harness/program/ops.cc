@@ -315,14 +315,11 @@ void stop_all(RunState& st) {
 }
 
 void final_checks(RunState& st) {
-  for (const std::string& o : kernel::World::current().live_heap_objects()) {
-    if (o.rfind("repeat control (dealloc_on_cancel)", 0) != 0) continue;
-    rt::Finding f;
-    f.verdict = rt::Verdict::kLeak;
-    f.message = "a dealloc_on_cancel damon_call_control was never freed after every ctx stopped";
-    ex().report(std::move(f));
-    return;
-  }
+  if (!kernel::World::current().heap_alive("repeat control (dealloc_on_cancel)")) return;
+  rt::Finding f;
+  f.verdict = rt::Verdict::kLeak;
+  f.message = "a dealloc_on_cancel damon_call_control was never freed after every ctx stopped";
+  ex().report(std::move(f));
 }
 
 }  // namespace program
