@@ -45,10 +45,14 @@ rate() {
   awk -v n="$n" -v r="$runs" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f\n", n * r / (e - s) }'
 }
 
-# abandoned NAME: runs of that row ended by the watchdog, the run budget, or the
-# watchdog timeout after a caller-contract violation.
+# abandoned NAME: runs of that row ended by the deadlock detector, the watchdog,
+# the run budget, or the watchdog timeout after a caller-contract violation.
 abandoned() {
   grep -cE 'WATCHDOG|after a caller-contract violation' "$WORK/$1.log" || true
+}
+# deadlocks NAME: those of them that the deadlock detector ended.
+deadlocks() {
+  grep -cE 'WATCHDOG: deadlock detected|violation, not a finding.*deadlock' "$WORK/$1.log" || true
 }
 
 OS_ENV=(DWH_STOP_ON=harness-bug DWH_WATCHDOG_MS=1000)
@@ -59,10 +63,10 @@ echo "| fuzz_walk_sim | libFuzzer + ASan (fuzz) | $PROFILE | $(rate asan "$ROOT/
 echo "| fuzz_walk_sim | libFuzzer + TSan (fuzz-tsan) | $PROFILE | $(rate tsan "$ROOT/build/fuzz-tsan/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE) | >= 1500 |"
 # On real threads a program that is clean on sim's default schedule can still hang
 # or break a caller precondition: with a filter that selects only harness bugs such
-# a run is abandoned after a 1 s watchdog instead of ending the measurement, and
-# counted.
+# a run is abandoned instead of ending the measurement, and counted: at once when
+# the deadlock detector proves a deadlock, else after a 1 s watchdog.
 echo "| fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | $PROFILE | $(rate os "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" "$RUNS_OS" "$WORK/corpus" $PROFILE "${OS_ENV[@]}") | >= 300 |"
 echo "| fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | v7.0 | $(rate os-v7.0 "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" "$RUNS_OS" "$WORK/corpus-v7.0" v7.0 "${OS_ENV[@]}") | >= 300 |"
 echo
-echo "fuzz_walk_os: $(abandoned os) run(s) on $PROFILE and $(abandoned os-v7.0) on v7.0 abandoned after 1 s (watchdog, run budget or a caller-contract violation), included in the rates."
+echo "fuzz_walk_os: $(abandoned os) run(s) on $PROFILE and $(abandoned os-v7.0) on v7.0 abandoned, $(deadlocks os) and $(deadlocks os-v7.0) of them deadlocks ended by the detector, the rest after 1 s (watchdog, run budget or a caller-contract violation); included in the rates."
 print_command bench/exec_rate.sh "$RUNS_SIM" "$RUNS_OS"

@@ -66,6 +66,7 @@ program::RunConfig run_config(const Config& c, const RunInfo& r) {
   cfg.seed = r.run_seed;
   cfg.options.watchdog_ms = c.watchdog_ms;
   cfg.options.watchdog_abort = false;
+  cfg.options.detect_deadlock = c.detect_deadlock;
   cfg.options.record_trace = false;
   if (c.perturb_rate) {
     cfg.options.perturb_seed = static_cast<uint32_t>(r.run_seed) | 1;

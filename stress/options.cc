@@ -46,6 +46,10 @@ void add_options(CLI::App& app, Config* c) {
                  "os: chance (0..255) per scheduling point of a yield or short sleep")
       ->check(CLI::Range(0, 255))
       ->capture_default_str();
+  app.add_flag("--deadlock-detect,!--no-deadlock-detect", c->detect_deadlock,
+               "os: report a hang as soon as every unfinished thread waits on another (a "
+               "deadlock) instead of at the watchdog timeout")
+      ->capture_default_str();
   app.add_flag("--start-before-use", c->workload.start_before_use,
                "every profile: a client calls or walks only a ctx it has started before");
   app.add_option("--stop-on", c->stop_on_text,

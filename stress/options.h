@@ -25,6 +25,7 @@ struct Config {
   uint64_t watchdog_ms = 0;    // 0: the runtime's default
   uint64_t run_budget_ms = 0;  // os: 0 = 3 x the watchdog timeout
   unsigned perturb_rate = 16;
+  bool detect_deadlock = true;              // os: report a deadlock before the watchdog timeout
   std::optional<std::string> stop_on_text;  // --stop-on; unset: DWH_STOP_ON, else ""
   bool json = false;
   std::string out_dir = "stress-out";

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "canary/run.h"
+#include "harness/kernel/kernel.h"
 
 namespace {
 
@@ -78,14 +79,35 @@ TEST(Canary, AbbaReportIsAWaitForCycle) {
   FAIL() << "no deadlock found";
 }
 
+// Without deadlock detection the hang is the watchdog's, at its timeout.
 TEST(CanaryOs, WatchdogFiresOnNeverCompleted) {
-  rt::RunResult r = canary::run_os(Kind::kNeverCompleted, true, 300);
+  rt::RunResult r = canary::run_os(Kind::kNeverCompleted, true, 300, 0, false);
   ASSERT_EQ(r.verdict, rt::Verdict::kWatchdogHang);
   ASSERT_FALSE(r.findings[0].blocked.empty());
   EXPECT_EQ(r.findings[0].blocked[0].thread, "cpu0");
   EXPECT_NE(r.findings[0].blocked[0].wait_site.find("wait_for_completion"), std::string::npos);
+  EXPECT_NE(r.findings[0].message.find("for more than 300 ms"), std::string::npos)
+      << r.findings[0].message;
 }
 
+// The worker exits without completing: cpu0 is then the only unfinished thread
+// and it waits, so this is a deadlock, reported long before the 30 s timeout
+// (a detector that missed it would leave the report to the watchdog, which
+// names the timeout instead).
+TEST(CanaryOs, DeadlockDetectorFiresOnNeverCompleted) {
+  for (uint32_t seed = 0; seed < 5; seed++) {
+    rt::RunResult r = canary::run_os(Kind::kNeverCompleted, true, 30000, seed);
+    ASSERT_EQ(r.verdict, rt::Verdict::kWatchdogHang);
+    ASSERT_EQ(r.findings[0].blocked.size(), 1u);
+    EXPECT_EQ(r.findings[0].blocked[0].thread, "cpu0");
+    EXPECT_NE(r.findings[0].message.find("deadlock"), std::string::npos) << r.findings[0].message;
+    EXPECT_EQ(r.findings[0].message.find("for more than"), std::string::npos)
+        << r.findings[0].message;
+  }
+}
+
+// The clean twins run with deadlock detection on: a client that waits while
+// its worker sleeps between polls is no deadlock.
 TEST(CanaryOs, WatchdogQuietOnCleanTwin) {
   for (int i = 0; i < 20; i++) {
     EXPECT_EQ(canary::run_os(Kind::kNeverCompleted, false, 5000, i + 1).verdict, rt::Verdict::kOk);
@@ -154,6 +176,61 @@ TEST(CanaryOs, AViolationThatNeverEndsIsAbandonedAtTheWatchdog) {
   EXPECT_NE(r.findings[1].message.find("watchdog timeout (200 ms) of a caller-contract violation"),
             std::string::npos)
       << r.findings[1].message;
+}
+
+// cpu0 waits for a completion that only the finisher completes; with
+// `finisher_waits` the finisher then waits for a second one nobody completes.
+// All threads but an unstarted finisher waiting is no deadlock yet: the
+// detector must start the finisher (as a teardown's stop may end such waits),
+// and report only once the finisher waits too.
+rt::RunResult run_finisher_case(bool finisher_waits, bool* abandoned) {
+  rt::Options o;
+  o.watchdog_abort = false;
+  o.watchdog_ms = 30000;
+  // No grace: only the detector may start the finisher while cpu0 waits.
+  o.finisher_grace_ns = UINT64_MAX / 2;
+  auto e = rt::make_os_execution(o);
+  auto* w = new kernel::World();
+  w->attach(*e);
+  struct Shared {
+    kernel::completion served{"served"}, never{"never"};
+  };
+  auto* s = new Shared;
+  e->spawn("cpu0", rt::ThreadKind::kClient, [s] {
+    init_completion(&s->served);
+    wait_for_completion(&s->served);
+  });
+  e->spawn("teardown", rt::ThreadKind::kFinisher, [s, finisher_waits] {
+    complete(&s->served);
+    if (!finisher_waits) return;
+    init_completion(&s->never);
+    wait_for_completion(&s->never);
+  });
+  rt::RunResult r = e->run();
+  *abandoned = e->abandoned();
+  if (*abandoned) {
+    (void)e.release();  // the waiters still use all three
+  } else {
+    delete s;
+    delete w;
+  }
+  return r;
+}
+
+TEST(CanaryOs, DeadlockDetectorStartsTheFinisherFirst) {
+  bool abandoned = true;
+  EXPECT_EQ(run_finisher_case(false, &abandoned).verdict, rt::Verdict::kOk);
+  EXPECT_FALSE(abandoned);
+}
+
+TEST(CanaryOs, DeadlockDetectorReportsAFinisherThatWaitsToo) {
+  bool abandoned = false;
+  const rt::RunResult r = run_finisher_case(true, &abandoned);
+  EXPECT_TRUE(abandoned);
+  ASSERT_EQ(r.verdict, rt::Verdict::kWatchdogHang);
+  ASSERT_EQ(r.findings[0].blocked.size(), 1u);
+  EXPECT_EQ(r.findings[0].blocked[0].thread, "teardown");
+  EXPECT_NE(r.findings[0].message.find("deadlock"), std::string::npos) << r.findings[0].message;
 }
 
 TEST(CanaryOs, RunBudgetQuietOnAPollerThatEnds) {

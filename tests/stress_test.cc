@@ -195,10 +195,13 @@ TEST(Stress, TextSummaryNamesMemoryAndMargin) {
   EXPECT_NE(s.out().find("margin "), std::string::npos) << s.out();
 }
 
+// The watchdog's own detection, so without the deadlock detector (which would
+// report this workload's hangs, deadlocks on real threads, at once).
 TEST(Stress, RealHangIsReportedWithinTheTimeoutPlusOneSecond) {
   TempDir dir;
   std::vector<std::string> args = kHangingWorkload;
-  args.insert(args.end(), {"--watchdog", "1000", "--duration", "10s", "--json"});
+  args.insert(args.end(),
+              {"--watchdog", "1000", "--no-deadlock-detect", "--duration", "10s", "--json"});
   Stress s(dir, args);
   ASSERT_EQ(s.wait(std::chrono::seconds(60)), 1) << s.err();
   const std::string err = s.err();
@@ -229,6 +232,28 @@ TEST(Stress, RealHangIsReportedWithinTheTimeoutPlusOneSecond) {
   const int rc = run_harness("run " + file +
                              " --profile pause-rfc --runtime sim --strategy random --runs 200");
   EXPECT_TRUE(rc == 0 || rc == 1) << "damon-harness run exit " << rc;
+}
+
+// The same workload's hangs are deadlocks: every unfinished thread waits. The
+// detector reports them long before a 30 s watchdog timeout would.
+TEST(Stress, RealDeadlockIsReportedBeforeTheWatchdogTimeout) {
+  TempDir dir;
+  std::vector<std::string> args = kHangingWorkload;
+  args.insert(args.end(), {"--watchdog", "30000", "--duration", "20s", "--json"});
+  Stress s(dir, args);
+  ASSERT_EQ(s.wait(std::chrono::seconds(120)), 1) << s.err();
+  const std::string err = s.err();
+  const nlohmann::json j = nlohmann::json::parse(s.out());
+  ASSERT_FALSE(j["finding"].is_null()) << s.out();
+  EXPECT_EQ(j["finding"]["verdict"], "watchdog-hang") << err;
+  EXPECT_NE(err.find("WATCHDOG: deadlock detected"), std::string::npos) << err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      err, m,
+      std::regex(
+          R"(every unfinished thread waits, the last for [0-9.]+ ms; no progress for ([0-9.]+) ms)")))
+      << err;
+  EXPECT_LT(std::stod(m[1]), 30000.0) << err;
 }
 
 TEST(Stress, SigtermStopsWithASummary) {

@@ -252,7 +252,7 @@ CommandMain setup_run(CLI::App& app) {
   auto opts = std::make_shared<RunOptions>(
       app, std::initializer_list<const char*>{"profile", "runtime", "seed", "runs", "strategy",
                                               "pct-depth", "max-steps", "watchdog-ms", "time-scale",
-                                              "stop-on"});
+                                              "deadlock-detect", "stop-on"});
   app.add_flag("--trace", a->trace,
                "print the trace: one line per scheduling point (tid thread func:label) and notes");
   app.add_flag("--json", a->json, "print the outcome as JSON instead of text");

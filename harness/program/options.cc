@@ -98,6 +98,10 @@ bool set_time_scale(Settings* s, std::string_view v, std::string* err) {
   return parse_double(v, &s->time_scale, err);
 }
 
+bool set_deadlock_detect(Settings* s, std::string_view v, std::string* err) {
+  return parse_bool(v, &s->detect_deadlock, err);
+}
+
 bool set_feedback(Settings* s, std::string_view v, std::string* err) {
   return parse_bool(v, &s->interleaving_feedback, err);
 }
@@ -110,7 +114,7 @@ bool set_stop_on(Settings* s, std::string_view v, std::string* err) {
   return FindingFilter::parse(v, &s->stop_on, err);
 }
 
-const std::array<OptionSpec, 12> kOptions = {{
+const std::array<OptionSpec, 13> kOptions = {{
     {"profile", "pause-rfc", "DAMON_PROFILE",
      "kernel profile to model (`damon-harness profiles` lists them)", set_profile},
     {"runtime", "sim", "",
@@ -132,6 +136,10 @@ const std::array<OptionSpec, 12> kOptions = {{
      "os: a wait without progress for this long is a hang (0: the runtime's default, 10000)",
      set_watchdog_ms},
     {"time-scale", "0.01", "", "os: real seconds per virtual second", set_time_scale},
+    {"deadlock-detect", "1", "DWH_DEADLOCK_DETECT",
+     "os: report a hang as soon as every unfinished thread waits on another (a deadlock) "
+     "instead of at the watchdog timeout",
+     set_deadlock_detect},
     {"interleaving-feedback", "0", "DWH_INTERLEAVING_FEEDBACK",
      "fuzz_walk_sim: also reward new pairs of consecutive scheduling points on different "
      "threads (libFuzzer extra counters)",
@@ -223,6 +231,7 @@ RunConfig make_run_config(const Settings& s, const damon::Profile* profile, uint
   cfg.options.max_steps = s.max_steps;
   cfg.options.watchdog_ms = s.watchdog_ms;
   cfg.options.time_scale = s.time_scale;
+  cfg.options.detect_deadlock = s.detect_deadlock;
   return cfg;
 }
 

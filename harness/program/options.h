@@ -27,6 +27,7 @@ struct Settings {
   uint64_t max_steps = rt::Options{}.max_steps;
   uint64_t watchdog_ms = 0;  // 0: the runtime's default (rt::default_watchdog_ms())
   double time_scale = rt::Options{}.time_scale;
+  bool detect_deadlock = rt::Options{}.detect_deadlock;
   // fuzz_walk_sim's schedule feedback (fuzz/common.h): object pairs by default;
   // scheduling-point pairs found the review thread's scenario less often
   // (docs/benchmarks.md).

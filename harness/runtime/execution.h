@@ -93,6 +93,11 @@ struct Options {
   // os: real nanoseconds per virtual nanosecond (0.01 = 100x faster than real)
   double time_scale = 0.01;
   uint64_t watchdog_ms = 0;  // os: 0 = use default_watchdog_ms()
+  // os: report a hang as soon as every unfinished thread blocks, without a
+  // timeout, in a wait that no thread is left to end (a deadlock), rather than
+  // at the watchdog timeout. A hang in which some thread still runs or sleeps
+  // (a livelock, a lost request while a kdamond polls) waits for the timeout.
+  bool detect_deadlock = true;
   // os: a run still going after this many real milliseconds is a livelock (a
   // thread that polls forever makes progress, so the watchdog never fires).
   // 0 = no budget.

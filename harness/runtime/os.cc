@@ -275,7 +275,7 @@ RunResult OsExecution::run() {
       if (!p->finished.load()) all_done = false;
     }
     if (all_done && (finisher < 0 || slots_[finisher].started.load())) break;
-    if (check_watchdog(now)) break;
+    if (check_deadlock(now, finisher) || check_watchdog(now)) break;
     // After a caller-contract violation the verdict is settled; what follows
     // is its consequence. A run that then outlives the watchdog timeout is
     // abandoned now rather than at the run budget.

@@ -119,6 +119,17 @@ class OsExecution final : public Execution {
   uint64_t real_ns() const;
   bool finisher_eligible(uint64_t now);
   bool check_watchdog(uint64_t now);
+  // Deadlock detection (Options::detect_deadlock). A poll is quiet when every
+  // started, unfinished thread waits on a mutex someone holds, a completion
+  // not done, or the exit of a thread that has not exited; `sig` then
+  // identifies where each thread waits (its wait, since when, its point count).
+  // Three quiet polls in a row with one signature prove a deadlock: no thread
+  // left or entered a wait over the middle poll, so what it read was one
+  // instant's state, and no thread was left running to change it. The first
+  // such deadlock starts a finisher that has not started (as the sim runtime
+  // does when nothing can make time pass); the next one is reported.
+  bool quiet_poll(uint64_t* sig) const;
+  bool check_deadlock(uint64_t now, int finisher);
   // The run outlived Options::run_budget_ms: report a livelock with every
   // thread's state, then abort or abandon the run as on a hang.
   void over_budget(uint64_t now);
@@ -139,7 +150,8 @@ class OsExecution final : public Execution {
   void track_wait(int i, uint64_t since, uint64_t age, const Site* site);
   void note_poll(uint64_t now);  // the gap since the previous poll
   void end_watch();              // the run ended without a hang: every wait ended
-  Finding hang_report(uint64_t now) const;
+  // deadlock: found by check_deadlock() rather than at the timeout.
+  Finding hang_report(uint64_t now, bool deadlock = false) const;
 
   Options opts_;
   uint64_t watchdog_ns_;
@@ -193,6 +205,10 @@ class OsExecution final : public Execution {
   std::array<uint64_t, kMaxThreads> seen_age_{};
   std::array<const Site*, kMaxThreads> seen_site_{};
   uint64_t last_poll_ns_ = 0;
+  // Monitor-only state of check_deadlock(): the quiet polls in a row and
+  // their signature.
+  int quiet_polls_ = 0;
+  uint64_t quiet_sig_ = 0;
   std::mutex findings_mu_;
   std::vector<Finding> findings_;
 };

@@ -16,7 +16,8 @@ enum class Verdict {
   kDeadlock,        // nothing runnable, nothing sleeping, some thread blocked
   kLostWakeup,      // a waiter's completion became unreachable ("lost request")
   kLivelock,        // step or time budget ran out while a waiter made no progress
-  kWatchdogHang,    // os runtime: a wait made no progress for the watchdog timeout
+  kWatchdogHang,    // os runtime: a wait made no progress for the watchdog timeout, or
+                    // every unfinished thread blocks in a wait no thread can end
   kUseAfterFree,    // access to an object after it died (caller return or free)
   kDoubleFree,      // an object freed twice
   kLeak,            // an object that had to be freed by the protocol never was

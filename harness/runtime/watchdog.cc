@@ -69,6 +69,75 @@ bool OsExecution::check_watchdog(uint64_t now) {
   return true;
 }
 
+bool OsExecution::quiet_poll(uint64_t* sig) const {
+  Invisible inv;  // racy reads of the threads' records and of what they wait on
+  uint64_t h = 0x9e3779b97f4a7c15ull;
+  auto mix = [&h](uint64_t v) { h = (h ^ v) * 0xbf58476d1ce4e5b9ull; };
+  bool waits = false;
+  const int n = nslots_.load(std::memory_order_acquire);
+  for (int i = 0; i < n; i++) {
+    const Slot* p = slots_.get(i);
+    if (!p || !p->ready.load(std::memory_order_acquire)) return false;  // a spawn in progress
+    const Slot& s = *p;
+    mix(static_cast<uint64_t>(i));
+    if (s.finished.load()) {
+      mix(1);
+      continue;
+    }
+    if (!s.started.load()) {
+      if (s.kind == ThreadKind::kFinisher) continue;  // check_deadlock() starts it
+      return false;
+    }
+    const uint8_t w = s.wait.load(std::memory_order_relaxed);
+    const void* obj = s.wait_obj.load(std::memory_order_relaxed);
+    // A waiter whose condition already holds has been (or is about to be)
+    // woken, even if it has not run since.
+    switch (w) {
+      case kMutex:
+        if (static_cast<const Mutex*>(obj)->owner() < 0) return false;
+        break;
+      case kEvent:
+        if (__atomic_load_n(&static_cast<const Event*>(obj)->done_, __ATOMIC_RELAXED) != 0)
+          return false;
+        break;
+      case kJoin:
+        if (static_cast<const Slot*>(obj)->finished.load()) return false;
+        break;
+      default:  // runs, or sleeps with a timeout
+        return false;
+    }
+    waits = true;
+    mix(w);
+    mix(s.wait_since.load(std::memory_order_relaxed));
+    mix(s.nrecent.load(std::memory_order_relaxed));
+  }
+  *sig = h;
+  return waits;
+}
+
+bool OsExecution::check_deadlock(uint64_t now, int finisher) {
+  if (!opts_.detect_deadlock) return false;
+  uint64_t sig = 0;
+  if (!quiet_poll(&sig)) {
+    quiet_polls_ = 0;
+    return false;
+  }
+  if (quiet_polls_ == 0 || sig != quiet_sig_) {
+    quiet_sig_ = sig;
+    quiet_polls_ = 1;
+    return false;
+  }
+  if (++quiet_polls_ < 3) return false;
+  quiet_polls_ = 0;
+  if (finisher >= 0 && !slots_[finisher].started.load()) {
+    start(finisher);  // it may end the waits (a stop cancels them); look again
+    return false;
+  }
+  Finding f = hang_report(now, true);
+  if (!after_caller_contract(f)) publish_hang(std::move(f), "deadlock detected", "deadlock");
+  return true;
+}
+
 void OsExecution::publish_hang(Finding f, const char* what, const char* abort_reason) {
   std::fprintf(stderr, "==DAMON-HARNESS== WATCHDOG: %s: %s\n%s", what, f.message.c_str(),
                f.detail.c_str());
@@ -153,12 +222,15 @@ void OsExecution::end_watch() {
   watchdog_gauge().current_wait_ns.store(0, std::memory_order_relaxed);
 }
 
-Finding OsExecution::hang_report(uint64_t now) const {
+Finding OsExecution::hang_report(uint64_t now, bool deadlock) const {
   Invisible inv;  // the threads are stuck; their records are read without sync
   Finding f;
   f.verdict = Verdict::kWatchdogHang;
   const int n = nslots_.load(std::memory_order_relaxed);
   uint64_t no_progress_ns = 0;  // the longest wait: the hang is at least this old
+  // The shortest wait: a deadlock is complete once its last thread waits, so
+  // this bounds how long the detector took.
+  uint64_t last_wait_ns = UINT64_MAX;
   for (int i = 0; i < n; i++) {
     const Slot* p = slots_.get(i);
     if (!p) continue;
@@ -189,6 +261,7 @@ Finding OsExecution::hang_report(uint64_t now) const {
       b.recent.push_back(site_text(s.recent[k % kRecent].load(std::memory_order_relaxed)));
     }
     no_progress_ns = std::max(no_progress_ns, age_at(now, since));
+    last_wait_ns = std::min(last_wait_ns, age_at(now, since));
     f.detail += "  " + b.thread + ": waits for " + b.waits_on + " at " + b.wait_site + " for " +
                 std::to_string(age_at(now, since) / 1000000) + " ms\n    stack: " + b.stack +
                 "\n    recent:";
@@ -197,17 +270,29 @@ Finding OsExecution::hang_report(uint64_t now) const {
     if (f.tid < 0 && s.kind == ThreadKind::kClient) {
       f.tid = i;
       f.site = b.wait_site;
-      f.message = b.thread + " waits for " + b.waits_on + " in " + b.wait_site + " for more than " +
-                  std::to_string(watchdog_ns_ / 1000000) + " ms";
+      f.message = b.thread + " waits for " + b.waits_on + " in " + b.wait_site +
+                  (deadlock ? std::string(", and every unfinished thread waits: deadlock")
+                            : " for more than " + std::to_string(watchdog_ns_ / 1000000) + " ms");
     }
     f.blocked.push_back(std::move(b));
   }
-  if (f.message.empty()) f.message = "a wait made no progress for the watchdog timeout";
+  if (f.message.empty())
+    f.message = deadlock ? "every unfinished thread waits: deadlock"
+                         : "a wait made no progress for the watchdog timeout";
   // Stated for measurements of the detection delay (bench/watchdog_latency.sh).
-  char head[96];
-  std::snprintf(head, sizeof head, "  no progress for %.1f ms (watchdog timeout %llu ms)\n",
-                static_cast<double>(no_progress_ns) / 1e6,
-                static_cast<unsigned long long>(watchdog_ns_ / 1000000));
+  char head[160];
+  if (deadlock) {
+    std::snprintf(head, sizeof head,
+                  "  deadlock: every unfinished thread waits, the last for %.1f ms; no progress "
+                  "for %.1f ms (watchdog timeout %llu ms)\n",
+                  static_cast<double>(last_wait_ns == UINT64_MAX ? 0 : last_wait_ns) / 1e6,
+                  static_cast<double>(no_progress_ns) / 1e6,
+                  static_cast<unsigned long long>(watchdog_ns_ / 1000000));
+  } else {
+    std::snprintf(head, sizeof head, "  no progress for %.1f ms (watchdog timeout %llu ms)\n",
+                  static_cast<double>(no_progress_ns) / 1e6,
+                  static_cast<unsigned long long>(watchdog_ns_ / 1000000));
+  }
   f.detail = head + f.detail;
   if (describe_state) f.detail += "  protocol state:\n" + describe_state();
   return f;

@@ -19,9 +19,11 @@ inline rt::RunResult run_sim(Kind k, bool buggy, rt::Strategy& s, uint64_t run_i
 
 // Watchdog hangs abandon their threads: the execution and its world are then
 // deliberately leaked, as the os runtime documents.
-inline rt::RunResult run_os(Kind k, bool buggy, uint64_t watchdog_ms, uint32_t perturb_seed = 0) {
+inline rt::RunResult run_os(Kind k, bool buggy, uint64_t watchdog_ms, uint32_t perturb_seed = 0,
+                            bool detect_deadlock = true) {
   rt::Options o;
   o.watchdog_ms = watchdog_ms;
+  o.detect_deadlock = detect_deadlock;
   o.watchdog_abort = false;
   o.perturb_seed = perturb_seed;
   o.perturb_rate = perturb_seed ? 64 : 0;
