@@ -11,6 +11,21 @@
 #include "harness/program/codec.h"
 #include "harness/program/text.h"
 #include "harness/runtime/execution.h"
+#include "harness/runtime/invisible.h"
+
+#ifdef DWH_INVISIBLE_TSAN
+// ThreadSanitizer sleeps a second before exiting while any other thread is alive
+// (atexit_sleep_ms), so that such threads can race with the exit. In these
+// targets the threads alive at exit run no instrumented code: libFuzzer's RSS
+// thread (uninstrumented, in sleep(1)), the os runtime's idle workers (joined at
+// exit anyway), and the threads of abandoned os runs, which wait forever in a
+// proven deadlock or sit parked at a scheduling point. The sleep could only
+// cost: a second per process, that is per input of a triage or replay run and
+// per job of -fork. TSAN_OPTIONS still overrides it.
+extern "C" const char* __tsan_default_options() {
+  return "atexit_sleep_ms=0";
+}
+#endif
 
 // libFuzzer collects every array in this section as extra coverage counters and
 // clears them before each input; outside libFuzzer the section is just data.

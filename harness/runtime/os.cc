@@ -38,11 +38,42 @@ class WorkerPool {
     std::condition_variable cv;
     void (*fn)(void*) = nullptr;  // under mu
     void* arg = nullptr;
+    bool quit = false;  // under mu: set at exit, for an idle worker
+    std::thread thread;
   };
 
   static WorkerPool& get() {
-    static WorkerPool* pool = new WorkerPool;  // never destroyed: workers outlive main()
+    // Never destroyed: workers of abandoned runs outlive main().
+    static WorkerPool* pool = [] {
+      auto* p = new WorkerPool;
+      std::atexit(shutdown);
+      return p;
+    }();
     return *pool;
+  }
+
+  // At exit, the idle workers end and are joined. A process whose only thread
+  // is the main one exits at once; with other threads alive, ThreadSanitizer
+  // first sleeps a second (atexit_sleep_ms) to catch races with them, which
+  // idle workers cannot have, and which made a second of every os process.
+  // Workers of an abandoned run are left alone: they may never return.
+  static void shutdown() {
+    WorkerPool& pool = get();
+    std::vector<Worker*> idle;
+    {
+      Invisible inv;
+      std::lock_guard<std::mutex> g(pool.mu_);
+      idle.swap(pool.idle_);
+    }
+    for (Worker* w : idle) {
+      {
+        Invisible inv;
+        std::lock_guard<std::mutex> g(w->mu);
+        w->quit = true;
+        w->cv.notify_one();
+      }
+      w->thread.join();
+    }
   }
 
   Worker* acquire() {
@@ -56,7 +87,7 @@ class WorkerPool {
       }
     }
     auto* w = new Worker;
-    std::thread(loop, w).detach();
+    w->thread = std::thread(loop, w);
     return w;
   }
 
@@ -88,7 +119,8 @@ class WorkerPool {
       {
         Invisible inv;
         std::unique_lock<std::mutex> lk(w->mu);
-        w->cv.wait(lk, [w] { return w->fn != nullptr; });
+        w->cv.wait(lk, [w] { return w->fn != nullptr || w->quit; });
+        if (!w->fn) return;  // quit
         fn = w->fn;
         arg = w->arg;
         w->fn = nullptr;
