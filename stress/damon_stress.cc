@@ -205,7 +205,8 @@ bool Session::report_finding(const program::Outcome& o, const RunInfo& r) {
                static_cast<unsigned long long>(r.run_index), finding_report(o, 6).c_str(),
                path.c_str(), program::replay_command(path, r.profile, r.runtime).c_str());
   if (r.runtime == rt::RuntimeKind::kOs)
-    std::fprintf(stderr, "look for it in sim: %s\n\n", sim_search_command(path, r.profile).c_str());
+    std::fprintf(stderr, "look for it in sim: %s\n\n",
+                 sim_search_command(path, r.profile, o.verdict).c_str());
   if (!stop) std::fprintf(stderr, "(not a --stop-on finding: going on)\n\n");
   return stop;
 }

@@ -87,10 +87,15 @@ program::FindingFile make_finding(const program::Program& replay, rt::Verdict v,
   return f;
 }
 
-std::string sim_search_command(const std::string& path, const std::string& profile) {
+std::string sim_search_command(const std::string& path, const std::string& profile,
+                               rt::Verdict os_verdict) {
+  const bool hang =
+      os_verdict == rt::Verdict::kWatchdogHang || os_verdict == rt::Verdict::kLivelock;
+  const std::string stop_on =
+      hang ? "deadlock,lost-request,livelock" : std::string(rt::verdict_name(os_verdict));
   return fmt::format(
-      "damon-harness run {} --profile {} --runtime sim --strategy random --runs 2000", path,
-      profile);
+      "damon-harness run {} --profile {} --runtime sim --strategy random --runs 2000 --stop-on {}",
+      path, profile, stop_on);
 }
 
 std::string write_finding_file(const std::string& dir, const program::FindingFile& f,
@@ -98,7 +103,8 @@ std::string write_finding_file(const std::string& dir, const program::FindingFil
   const std::string path = dir + "/" + program::finding_file_name(f);
   if (f.runtime != rt::RuntimeKind::kOs) return program::write_finding(f, path, err) ? path : "";
   program::FindingFile with_search = f;
-  with_search.finding.detail += "look for it in sim: " + sim_search_command(path, f.profile) + "\n";
+  with_search.finding.detail +=
+      "look for it in sim: " + sim_search_command(path, f.profile, f.verdict) + "\n";
   return program::write_finding(with_search, path, err) ? path : std::string();
 }
 

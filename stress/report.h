@@ -29,8 +29,13 @@ bool write_current(const std::string& path, const program::Program& p, const Run
                    std::string* err);
 
 // For an os finding: the command that looks for it in sim. The os run's
-// schedule is not recorded, so it tries many random schedules of the program.
-std::string sim_search_command(const std::string& path, const std::string& profile);
+// schedule is not recorded, so it tries many random schedules of the program,
+// stopping only on the sim verdicts the os verdict can be: a hang on real
+// threads is a deadlock, a lost request or a livelock in sim. Without the
+// filter, another finding of the same program (a use after free, say) would end
+// the search first.
+std::string sim_search_command(const std::string& path, const std::string& profile,
+                               rt::Verdict os_verdict);
 
 // Writes the finding file into `dir`; returns its path ("" and *err on failure).
 // An os finding's file also names sim_search_command() in its detail.

@@ -229,6 +229,8 @@ TEST(Stress, RealHangIsReportedWithinTheTimeoutPlusOneSecond) {
   program::ParseError pe;
   ASSERT_TRUE(program::parse_program(slurp(file), &p, &pe)) << slurp(file);
   EXPECT_NE(slurp(file).find("look for it in sim: damon-harness run"), std::string::npos);
+  // It looks for the hang, not for whatever else the program finds first.
+  EXPECT_NE(slurp(file).find("--stop-on deadlock,lost-request,livelock"), std::string::npos);
   const int rc = run_harness("run " + file +
                              " --profile pause-rfc --runtime sim --strategy random --runs 200");
   EXPECT_TRUE(rc == 0 || rc == 1) << "damon-harness run exit " << rc;
