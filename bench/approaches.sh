@@ -9,7 +9,8 @@
 #
 # All use the same profile, cap and stop-on filter: lost-request@damos_walk for
 # sim; on real threads the scenario shows as a watchdog hang whose blocked client
-# is in damos_walk, so the os approaches add watchdog-hang@damos_walk. Other
+# is in damos_walk (a kdamond still runs), so the os approaches add
+# watchdog-hang@damos_walk; the walk-vs-exit deadlock is a deadlock there. Other
 # findings are counted and the search goes on. Trial i uses seed SEED_BASE+i
 # (damon-stress --seed, libFuzzer -seed), printed per trial. The fuzzers start from
 # an empty corpus, single process; a stop for something else (a sanitizer report)

@@ -2,8 +2,9 @@
 # Calibration of the os watchdog under the worst conditions CI sees: the TSan
 # build of damon-stress, on mm-new (no known hang), for DURATION, with every CPU
 # also kept busy by another CPU-bound process. It reports
-#   - hang reports: every watchdog-hang or livelock finding, each searched for in
-#     sim (2000 random schedules of its program); one that sim does not end in a
+#   - hang reports: every watchdog-hang, deadlock (the os deadlock detector's) or
+#     livelock finding, each searched for in sim (2000 random schedules of its
+#     program, stopping only on a hang verdict); one that sim does not end in a
 #     hang verdict is counted as not reproduced and must be examined by hand,
 #   - the longest wait of any thread that ended (hangs excluded) and where it was,
 #     the longest stall of the watchdog's own 1 ms poll, and the margin of the
@@ -61,11 +62,12 @@ fi
 hangs=0
 real=0
 unexamined=()
-for f in "$WORK"/out/finding-watchdog-hang-*.txt "$WORK"/out/finding-livelock-*.txt; do
+for f in "$WORK"/out/finding-watchdog-hang-*.txt "$WORK"/out/finding-deadlock-*.txt \
+  "$WORK"/out/finding-livelock-*.txt; do
   [[ -f $f ]] || continue
   hangs=$((hangs + 1))
   "$BIN/damon-harness" run "$f" --profile $PROFILE --runtime sim --strategy random --runs 2000 \
-    >"$WORK/sim" 2>&1 || true
+    --stop-on deadlock,lost-request,livelock >"$WORK/sim" 2>&1 || true
   if grep -qE '^(deadlock|lost-request|livelock)' "$WORK/sim"; then
     real=$((real + 1))
   else

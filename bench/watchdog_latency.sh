@@ -40,15 +40,15 @@ fi
 # is on and the delay is its own.
 trial() {
   local bin=$ROOT/build/$1/bin timeout=$2 seed=$3 mode=${4:-watchdog} file delay real
-  local out=$WORK/$1-$2-$3-$mode detect=--no-deadlock-detect
-  [[ $mode == deadlock ]] && detect=--deadlock-detect
+  local out=$WORK/$1-$2-$3-$mode detect=--no-deadlock-detect verdict=watchdog-hang
+  [[ $mode == deadlock ]] && detect=--deadlock-detect verdict=deadlock
   mkdir -p "$out"
   # halt_on_error=0: a sanitizer report is counted by damon-stress, not fatal here.
   TSAN_OPTIONS=halt_on_error=0 "$bin/damon-stress" --profile $PROFILE --ops $MIX --clients 3 \
-    --watchdog "$timeout" $detect --stop-on watchdog-hang --duration 120s --seed "$seed" --json \
+    --watchdog "$timeout" $detect --stop-on $verdict --duration 120s --seed "$seed" --json \
     --out "$out/files" >"$out/summary.json" 2>"$out/stderr" || true
   file=$(python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["finding"] or {}
-print(f.get("file","") if f.get("verdict")=="watchdog-hang" else "")' "$out/summary.json" \
+print(f.get("file","") if f.get("verdict")==sys.argv[2] else "")' "$out/summary.json" "$verdict" \
     2>/dev/null || true)
   if [[ $mode == deadlock ]]; then
     delay=$(grep -m1 -oE 'every unfinished thread waits, the last for [0-9.]+ ms' "$out/stderr" |

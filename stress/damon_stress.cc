@@ -158,7 +158,7 @@ bool Session::run_one(const RunInfo& r, const program::Program& p) {
       std::_Exit(1);
     }
     o = std::move(*done);
-    if (o.verdict == rt::Verdict::kWatchdogHang) abandoned_ = true;
+    if (o.abandoned) abandoned_ = true;
   } else {
     o = program::execute(p, run_config(c_, r));
   }

@@ -89,8 +89,8 @@ program::FindingFile make_finding(const program::Program& replay, rt::Verdict v,
 
 std::string sim_search_command(const std::string& path, const std::string& profile,
                                rt::Verdict os_verdict) {
-  const bool hang =
-      os_verdict == rt::Verdict::kWatchdogHang || os_verdict == rt::Verdict::kLivelock;
+  const bool hang = os_verdict == rt::Verdict::kWatchdogHang ||
+                    os_verdict == rt::Verdict::kDeadlock || os_verdict == rt::Verdict::kLivelock;
   const std::string stop_on =
       hang ? "deadlock,lost-request,livelock" : std::string(rt::verdict_name(os_verdict));
   return fmt::format(

@@ -92,12 +92,12 @@ TEST(CanaryOs, WatchdogFiresOnNeverCompleted) {
 
 // The worker exits without completing: cpu0 is then the only unfinished thread
 // and it waits, so this is a deadlock, reported long before the 30 s timeout
-// (a detector that missed it would leave the report to the watchdog, which
-// names the timeout instead).
+// (a detector that missed it would leave the report to the watchdog, whose
+// verdict is watchdog-hang and whose message names the timeout).
 TEST(CanaryOs, DeadlockDetectorFiresOnNeverCompleted) {
   for (uint32_t seed = 0; seed < 5; seed++) {
     rt::RunResult r = canary::run_os(Kind::kNeverCompleted, true, 30000, seed);
-    ASSERT_EQ(r.verdict, rt::Verdict::kWatchdogHang);
+    ASSERT_EQ(r.verdict, rt::Verdict::kDeadlock);
     ASSERT_EQ(r.findings[0].blocked.size(), 1u);
     EXPECT_EQ(r.findings[0].blocked[0].thread, "cpu0");
     EXPECT_NE(r.findings[0].message.find("deadlock"), std::string::npos) << r.findings[0].message;
@@ -227,7 +227,7 @@ TEST(CanaryOs, DeadlockDetectorReportsAFinisherThatWaitsToo) {
   bool abandoned = false;
   const rt::RunResult r = run_finisher_case(true, &abandoned);
   EXPECT_TRUE(abandoned);
-  ASSERT_EQ(r.verdict, rt::Verdict::kWatchdogHang);
+  ASSERT_EQ(r.verdict, rt::Verdict::kDeadlock);
   ASSERT_EQ(r.findings[0].blocked.size(), 1u);
   EXPECT_EQ(r.findings[0].blocked[0].thread, "teardown");
   EXPECT_NE(r.findings[0].message.find("deadlock"), std::string::npos) << r.findings[0].message;

@@ -127,7 +127,8 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
   }
   out.replay = p;
   out.replay.schedule = out.run.schedule;
-  if (e->abandoned()) {
+  out.abandoned = e->abandoned();
+  if (out.abandoned) {
     // Hung threads still reference these: abandon them to the process's end.
     (void)e.release();
     (void)world.release();

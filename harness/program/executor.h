@@ -42,6 +42,7 @@ struct Outcome {
   rt::RunResult run;              // findings, trace, schedule, hash
   std::vector<OpResult> results;  // per op, in program order per client
   Program replay;                 // the program with the schedule actually run
+  bool abandoned = false;         // os: threads left behind (a hang); the process must not unwind
   std::string summary() const;    // "lost-request at damos_walk_cancel:... (cpu0 op#3 walk ctx0)"
 };
 

@@ -225,7 +225,7 @@ void OsExecution::end_watch() {
 Finding OsExecution::hang_report(uint64_t now, bool deadlock) const {
   Invisible inv;  // the threads are stuck; their records are read without sync
   Finding f;
-  f.verdict = Verdict::kWatchdogHang;
+  f.verdict = deadlock ? Verdict::kDeadlock : Verdict::kWatchdogHang;
   const int n = nslots_.load(std::memory_order_relaxed);
   uint64_t no_progress_ns = 0;  // the longest wait: the hang is at least this old
   // The shortest wait: a deadlock is complete once its last thread waits, so

@@ -32,7 +32,7 @@ inline rt::RunResult run_os(Kind k, bool buggy, uint64_t watchdog_ms, uint32_t p
   w->attach(*e);
   spawn(k, buggy, *e);
   rt::RunResult r = e->run();
-  if (r.verdict == rt::Verdict::kWatchdogHang) {
+  if (e->abandoned()) {
     (void)e.release();
   } else {
     delete w;
