@@ -43,10 +43,23 @@ struct HangContext {
   std::string dir;
   ProgressLine* progress = nullptr;
   std::string written;
+  // Session::report_finding()'s: a hang it will pass over as already reported
+  // gets no file either (a session that passes over deadlocks meets hundreds).
+  const std::set<std::string>* seen = nullptr;
+  const program::FindingFilter* stop_on = nullptr;
 };
+
+// One file and report per signature, when going on past findings.
+std::string finding_signature(rt::Verdict v, const rt::Finding& f) {
+  return fmt::format("{} {} {}", rt::verdict_name(v), f.site,
+                     f.blocked.empty() ? "" : f.blocked.front().wait_site);
+}
 
 void on_hang(const rt::Finding& f, void* arg) {
   auto* h = static_cast<HangContext*>(arg);
+  if (h->seen && !h->stop_on->matches(f.verdict, f) &&
+      h->seen->count(finding_signature(f.verdict, f)))
+    return;
   if (h->progress) h->progress->break_line();
   std::string err;
   h->written = write_finding_file(h->dir, make_finding(*h->program, f.verdict, f, h->run), &err);
@@ -175,8 +188,7 @@ bool Session::report_finding(const program::Outcome& o, const RunInfo& r) {
   const rt::Finding& f = o.run.findings.empty() ? none : o.run.findings.front();
   const bool stop = c_.stop_on.matches(o.verdict, f);
   // Going on past findings (--stop-on): one file and report per signature.
-  const std::string sig = fmt::format("{} {} {}", rt::verdict_name(o.verdict), f.site,
-                                      f.blocked.empty() ? "" : f.blocked.front().wait_site);
+  const std::string sig = finding_signature(o.verdict, f);
   if (!stop && !seen_.insert(sig).second) {
     info_.findings++;
     return false;
@@ -251,6 +263,8 @@ int Session::run() {
   progress_ = std::make_unique<ProgressLine>(stats_, info_.watchdog_ms);
   hang_.dir = c_.out_dir;
   hang_.progress = progress_.get();
+  hang_.seen = &seen_;
+  hang_.stop_on = &c_.stop_on;
   rt::set_hang_hook(on_hang, &hang_);
   install_stop_handlers();
   install_sanitizer_hooks();

@@ -116,7 +116,8 @@ TEST(CanaryOs, WatchdogQuietOnCleanTwin) {
 }
 
 // A thread that polls forever makes progress, so the watchdog stays quiet; the
-// run budget must report it, abandon the run and park the poller.
+// run budget must report it and end the run by unwinding the poller (reclaim),
+// so nothing is left behind.
 rt::RunResult run_poller(int polls, uint64_t budget_ms, bool* abandoned) {
   rt::Options o;
   o.watchdog_abort = false;
@@ -140,18 +141,20 @@ rt::RunResult run_poller(int polls, uint64_t budget_ms, bool* abandoned) {
 }
 
 TEST(CanaryOs, RunBudgetReportsAPollerThatNeverEnds) {
-  bool abandoned = false;
+  bool abandoned = true;
   const rt::RunResult r = run_poller(-1, 300, &abandoned);
   ASSERT_EQ(r.verdict, rt::Verdict::kLivelock);
-  EXPECT_TRUE(abandoned);
+  EXPECT_FALSE(abandoned) << "the poller was not unwound";
+  ASSERT_EQ(r.threads.size(), 1u);
+  EXPECT_TRUE(r.threads[0].finished);
   EXPECT_NE(r.findings[0].message.find("budget of 300 ms"), std::string::npos)
       << r.findings[0].message;
 }
 
 // After a caller-contract violation the verdict is settled: a run that then
-// keeps going is abandoned at the watchdog timeout, not at the run budget, and
+// keeps going is ended at the watchdog timeout, not at the run budget, and
 // what ended it is recorded after the violation.
-TEST(CanaryOs, AViolationThatNeverEndsIsAbandonedAtTheWatchdog) {
+TEST(CanaryOs, AViolationThatNeverEndsIsEndedAtTheWatchdog) {
   rt::Options o;
   o.watchdog_abort = false;
   o.watchdog_ms = 200;
@@ -168,8 +171,11 @@ TEST(CanaryOs, AViolationThatNeverEndsIsAbandonedAtTheWatchdog) {
     for (;;) x.sleep(1000000, RT_SITE("poll"));
   });
   const rt::RunResult r = e->run();
-  ASSERT_TRUE(e->abandoned());
-  (void)e.release();  // the poller still uses both
+  if (e->abandoned()) {
+    (void)e.release();  // the poller still uses both
+    FAIL() << "the poller was not unwound";
+  }
+  delete w;
   ASSERT_EQ(r.verdict, rt::Verdict::kCallerContract);
   ASSERT_EQ(r.findings.size(), 2u);
   EXPECT_EQ(r.findings[1].verdict, rt::Verdict::kLivelock);
@@ -223,14 +229,53 @@ TEST(CanaryOs, DeadlockDetectorStartsTheFinisherFirst) {
   EXPECT_FALSE(abandoned);
 }
 
+// The deadlock is reported, then reclaimed: the waiting finisher is unwound, so
+// the run leaves no thread behind.
 TEST(CanaryOs, DeadlockDetectorReportsAFinisherThatWaitsToo) {
-  bool abandoned = false;
+  bool abandoned = true;
   const rt::RunResult r = run_finisher_case(true, &abandoned);
-  EXPECT_TRUE(abandoned);
+  EXPECT_FALSE(abandoned);
   ASSERT_EQ(r.verdict, rt::Verdict::kDeadlock);
   ASSERT_EQ(r.findings[0].blocked.size(), 1u);
   EXPECT_EQ(r.findings[0].blocked[0].thread, "teardown");
   EXPECT_NE(r.findings[0].message.find("deadlock"), std::string::npos) << r.findings[0].message;
+}
+
+// Two threads that each hold one lock and wait in mutex_lock() for the other's:
+// a real mutex wait cannot be interrupted and neither holder can unwind, so the
+// run is reported and then abandoned, as before reclaiming existed.
+TEST(CanaryOs, AnAbbaDeadlockIsReportedAndAbandoned) {
+  rt::Options o;
+  o.watchdog_abort = false;
+  o.watchdog_ms = 30000;
+  auto e = rt::make_os_execution(o);
+  auto* w = new kernel::World();
+  w->attach(*e);
+  struct Shared {
+    kernel::mutex a{"a"}, b{"b"};
+    kernel::completion a_held{"a held"}, b_held{"b held"};
+  };
+  auto* s = new Shared;
+  e->spawn("cpu0", rt::ThreadKind::kClient, [s] {
+    mutex_lock(&s->a);
+    complete(&s->a_held);
+    wait_for_completion(&s->b_held);
+    mutex_lock(&s->b);
+  });
+  e->spawn("cpu1", rt::ThreadKind::kClient, [s] {
+    mutex_lock(&s->b);
+    complete(&s->b_held);
+    wait_for_completion(&s->a_held);
+    mutex_lock(&s->a);
+  });
+  const rt::RunResult r = e->run();
+  const bool abandoned = e->abandoned();
+  if (abandoned) (void)e.release();  // both threads wait forever
+  ASSERT_EQ(r.verdict, rt::Verdict::kDeadlock);
+  ASSERT_EQ(r.findings[0].blocked.size(), 2u);
+  EXPECT_EQ(r.findings[0].blocked[0].holder, r.findings[0].blocked[1].tid);
+  EXPECT_EQ(r.findings[0].blocked[1].holder, r.findings[0].blocked[0].tid);
+  EXPECT_TRUE(abandoned);
 }
 
 TEST(CanaryOs, RunBudgetQuietOnAPollerThatEnds) {

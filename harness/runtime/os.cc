@@ -229,7 +229,17 @@ void OsExecution::thread_main(int tid, Slot* slot) {
   set_current(this);
   tl_tid = tid;
   Slot& s = *slot;
-  s.body();
+  try {
+    s.body();
+  } catch (AbortRun&) {
+    // Unwound by reclaim(): release the model mutexes the thread still holds,
+    // so that their waiters can unwind too.
+    for (auto it = s.held.rbegin(); it != s.held.rend(); ++it) {
+      (*it)->owner_.store(-1, std::memory_order_relaxed);
+      (*it)->os_.unlock();
+    }
+  }
+  s.held.clear();
   s.body = nullptr;
   s.finished.store(true);
   kick_monitor();

@@ -68,8 +68,9 @@ class OsExecution final : public Execution {
   bool tracing() const override { return false; }
   void report(Finding f) override;
 
-  // True once the watchdog fired without aborting: threads were abandoned and
-  // this object must outlive them (the caller leaks it).
+  // True once the watchdog fired without aborting and the run's threads could
+  // not all be unwound (reclaim()): they were abandoned and this object must
+  // outlive them (the caller leaks it).
   bool abandoned() const override { return hung_.load(); }
 
  private:
@@ -103,9 +104,26 @@ class OsExecution final : public Execution {
     std::condition_variable done_cv;
     bool done = false;
     uint64_t rng = 0;
+    // The model mutexes this thread holds (its own bookkeeping), released when
+    // reclaim() unwinds it; and whether it is unwinding (no primitive then
+    // throws or blocks again, so destructors on the way out run through).
+    std::vector<Mutex*> held;
+    bool unwinding = false;
   };
 
   void start(int tid);
+  // Ends a run that will never end by itself (a hang, a livelock, a run after
+  // a caller-contract violation): every thread throws AbortRun at its next
+  // scheduling point or from the wait it is blocked in, as sim unwinds its
+  // fibers, and releases the model mutexes it held. Threads that do not finish
+  // within the grace period (waiters on a mutex whose holder cannot unwind,
+  // code that never reaches a scheduling point) are abandoned: hung_ is set and
+  // the run leaks as before. Unwound runs free their threads and memory, so a
+  // long session that passes over hangs does not grow without bound.
+  void reclaim();
+  // Called by a primitive: throws AbortRun if the run is being reclaimed and
+  // this thread is not unwinding yet.
+  void abort_point(Slot& s);
   void wait_done(int tid);               // until thread tid's body has returned
   static void thread_entry(void* slot);  // a pooled worker's job
   void thread_main(int tid, Slot* slot);
@@ -195,6 +213,7 @@ class OsExecution final : public Execution {
   std::atomic<int> nslots_{0};
   std::mutex spawn_mu_;  // invisible to TSan: assigns tids and chunks
   std::atomic<bool> hung_{false};
+  std::atomic<bool> aborting_{false};  // reclaim() in progress
   std::atomic<uint64_t> last_progress_{0};
   std::atomic<uint64_t> violation_ns_{0};  // real ns of the first caller-contract report
   std::mutex monitor_mu_;

@@ -1,9 +1,11 @@
 // The os runtime's primitives: real synchronisation, plus relaxed-atomic wait
 // records that the watchdog reads.
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <thread>
 
+#include "harness/runtime/current.h"
 #include "harness/runtime/os.h"
 
 namespace rt {
@@ -51,14 +53,21 @@ void OsExecution::perturb() {
   }
 }
 
+void OsExecution::abort_point(Slot& s) {
+  if (!aborting_.load() || s.unwinding) return;
+  s.unwinding = true;
+  throw AbortRun{};
+}
+
 void OsExecution::point(const Site* site) {
   const int tid = self();
   if (tid < 0) return;
+  Slot& s = slots_[tid];
+  abort_point(s);
   // An abandoned run's threads park at their next point: a livelocked thread
   // would otherwise spin on a core for the rest of the process.
   while (hung_.load(std::memory_order_relaxed))
     std::this_thread::sleep_for(std::chrono::seconds(1));
-  Slot& s = slots_[tid];
   const unsigned i = s.nrecent.load(std::memory_order_relaxed);
   s.recent[i % kRecent].store(site, std::memory_order_relaxed);
   s.nrecent.store(i + 1, std::memory_order_relaxed);
@@ -67,22 +76,37 @@ void OsExecution::point(const Site* site) {
 
 void OsExecution::mutex_lock(Mutex& m, const Site* site) {
   point(site);
+  Slot& s = slots_[self()];
   if (!m.os_.try_lock()) {
+    if (s.unwinding) return;  // on the way out: never block, and hold nothing new
     set_wait(kMutex, &m, site);
-    m.os_.lock();
+    m.os_.lock();  // a reclaim ends this wait by unwinding the holder
     clear_wait();
+    if (aborting_.load()) {
+      m.os_.unlock();
+      abort_point(s);
+    }
   }
   m.owner_.store(self(), std::memory_order_relaxed);
+  s.held.push_back(&m);
 }
 
 bool OsExecution::mutex_trylock(Mutex& m, const Site* site) {
   point(site);
   if (!m.os_.try_lock()) return false;
   m.owner_.store(self(), std::memory_order_relaxed);
+  slots_[self()].held.push_back(&m);
   return true;
 }
 
 void OsExecution::mutex_unlock(Mutex& m, const Site* site) {
+  Slot& s = slots_[self()];
+  const auto it = std::find(s.held.rbegin(), s.held.rend(), &m);
+  if (it != s.held.rend()) {
+    s.held.erase(std::next(it).base());
+  } else if (s.unwinding) {
+    return;  // a lock the unwinding thread did not take (mutex_lock above)
+  }
   m.owner_.store(-1, std::memory_order_relaxed);
   m.os_.unlock();
   point(site);
@@ -106,11 +130,17 @@ void OsExecution::event_signal(Event& e, const Site* site) {
 
 void OsExecution::event_wait(Event& e, const Site* site) {
   point(site);
+  Slot& s = slots_[self()];
   std::unique_lock<std::mutex> g(e.os_);
   if (e.done_ == 0) {
+    if (s.unwinding) return;
     set_wait(kEvent, &e, site);
-    e.os_cv_.wait(g, [&] { return e.done_ != 0; });
+    // The completion lives in model memory that may be freed as soon as its
+    // waiter leaves, so reclaim() never touches it: the waiter looks at the
+    // abort flag itself, every few milliseconds.
+    while (e.done_ == 0 && !aborting_.load()) e.os_cv_.wait_for(g, std::chrono::milliseconds(5));
     clear_wait();
+    if (e.done_ == 0) abort_point(s);
   }
   e.done_--;
 }
@@ -119,13 +149,17 @@ bool OsExecution::sleep(uint64_t ns, const Site* site) {
   point(site);
   Slot& s = slots_[self()];
   const auto real = std::chrono::nanoseconds(static_cast<uint64_t>(ns * opts_.time_scale));
-  std::unique_lock<std::mutex> g(s.sleep_mu);
-  s.sleeping = true;
-  s.interrupted = false;
-  s.asleep.store(true, std::memory_order_relaxed);
-  s.sleep_cv.wait_for(g, real, [&] { return s.interrupted; });
-  s.asleep.store(false, std::memory_order_relaxed);
-  s.sleeping = false;
+  if (s.unwinding) return false;
+  {
+    std::unique_lock<std::mutex> g(s.sleep_mu);
+    s.sleeping = true;
+    s.interrupted = false;
+    s.asleep.store(true, std::memory_order_relaxed);
+    s.sleep_cv.wait_for(g, real, [&] { return s.interrupted || aborting_.load(); });
+    s.asleep.store(false, std::memory_order_relaxed);
+    s.sleeping = false;
+  }
+  abort_point(s);
   return s.interrupted;
 }
 
@@ -142,12 +176,18 @@ void OsExecution::wake(int tid, const Site* site) {
 
 void OsExecution::join(int tid, const Site* site) {
   point(site);
+  Slot& me = slots_[self()];
+  if (me.unwinding) return;
   Slot& s = slots_[tid];
   std::unique_lock<std::mutex> g(s.done_mu);
   if (!s.done) {
     set_wait(kJoin, &s, site);
-    s.done_cv.wait(g, [&] { return s.done; });
+    s.done_cv.wait(g, [&] { return s.done || aborting_.load(); });
     clear_wait();
+    if (!s.done) {
+      g.unlock();
+      abort_point(me);
+    }
   }
 }
 

@@ -152,7 +152,39 @@ void OsExecution::publish_hang(Finding f, const char* what, const char* abort_re
     std::fprintf(stderr, "==DAMON-HARNESS== ABORTING after %s\n", abort_reason);
     std::abort();
   }
-  hung_.store(true);
+  reclaim();
+}
+
+void OsExecution::reclaim() {
+  aborting_.store(true);
+  // A second: an unwinding thread runs only destructors and releases.
+  const uint64_t deadline = real_ns() + 1000000000ull;
+  for (;;) {
+    bool all_done = true;
+    const int n = nslots_.load(std::memory_order_acquire);
+    for (int i = 0; i < n; i++) {
+      Slot* p = const_cast<Slot*>(slots_.get(i));
+      if (!p || !p->ready.load(std::memory_order_acquire) || !p->started.load()) continue;
+      if (p->finished.load()) continue;
+      all_done = false;
+      // Sleepers and joiners wait on their slots' condition variables, which
+      // the execution owns; completion waiters poll the flag themselves.
+      Invisible inv;
+      { std::lock_guard<std::mutex> g(p->sleep_mu); }
+      p->sleep_cv.notify_all();
+      { std::lock_guard<std::mutex> g(p->done_mu); }
+      p->done_cv.notify_all();
+    }
+    if (all_done) return;
+    if (real_ns() > deadline) {
+      std::fprintf(stderr,
+                   "==DAMON-HARNESS== some threads of the run could not be unwound (a wait on a "
+                   "mutex whose holder cannot unwind); they are abandoned\n");
+      hung_.store(true);
+      return;
+    }
+    monitor_wait();
+  }
 }
 
 void OsExecution::over_budget(uint64_t now) {
@@ -187,7 +219,7 @@ bool OsExecution::after_caller_contract(const Finding& f) {
                "==DAMON-HARNESS== %s after a caller-contract violation, not a finding; run "
                "abandoned: %s\n%s",
                std::string(verdict_name(f.verdict)).c_str(), f.message.c_str(), f.detail.c_str());
-  hung_.store(true);
+  reclaim();
   return true;
 }
 
