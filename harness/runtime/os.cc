@@ -73,6 +73,7 @@ class WorkerPool {
         w->cv.notify_one();
       }
       w->thread.join();
+      delete w;
     }
   }
 
