@@ -122,11 +122,17 @@ void World::died(Tracked* obj, const rt::Site* site) {
   void* base = dynamic_cast<void*>(obj);
   obj->~Tracked();
 #ifdef DWH_WORLD_ASAN
-  ::operator delete(base);
-#else
+  // sim: a real free, so that ASan also sees any later access. On os the
+  // thread that makes a reported use after free is not stopped (the run winds
+  // down), and its next steps would touch the memory for real (complete() reads
+  // the dead request's completion): kept, as without ASan.
+  if (!threaded_) {
+    ::operator delete(base);
+    return;
+  }
+#endif
   Scope scope(*this);
   kept_.push_back(base);
-#endif
 }
 
 bool World::check(const Tracked* obj, const rt::Site* site) {

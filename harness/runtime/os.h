@@ -109,20 +109,23 @@ class OsExecution final : public Execution {
     // throws or blocks again, so destructors on the way out run through).
     std::vector<Mutex*> held;
     bool unwinding = false;
+    std::atomic<bool> stopped{false};  // parked in abort_point(), waiting for its turn
   };
 
   void start(int tid);
   // Ends a run that will never end by itself (a hang, a livelock, a run after
-  // a caller-contract violation): every thread throws AbortRun at its next
-  // scheduling point or from the wait it is blocked in, as sim unwinds its
-  // fibers, and releases the model mutexes it held. Threads that do not finish
+  // a caller-contract violation): every thread stops at its next scheduling
+  // point or in the wait it is blocked in; once all have stopped, each in turn
+  // (in tid order, as sim unwinds its fibers, so no thread runs model code
+  // while another frees what it uses) throws AbortRun and releases the model
+  // mutexes it held. Threads that do not finish
   // within the grace period (waiters on a mutex whose holder cannot unwind,
   // code that never reaches a scheduling point) are abandoned: hung_ is set and
   // the run leaks as before. Unwound runs free their threads and memory, so a
   // long session that passes over hangs does not grow without bound.
   void reclaim();
-  // Called by a primitive: throws AbortRun if the run is being reclaimed and
-  // this thread is not unwinding yet.
+  // Called by a primitive: if the run is being reclaimed and this thread is not
+  // unwinding yet, parks until its turn, then throws AbortRun.
   void abort_point(Slot& s);
   void wait_done(int tid);               // until thread tid's body has returned
   static void thread_entry(void* slot);  // a pooled worker's job
@@ -214,6 +217,7 @@ class OsExecution final : public Execution {
   std::mutex spawn_mu_;  // invisible to TSan: assigns tids and chunks
   std::atomic<bool> hung_{false};
   std::atomic<bool> aborting_{false};  // reclaim() in progress
+  std::atomic<int> unwind_turn_{-1};   // the thread reclaim() lets unwind now
   std::atomic<uint64_t> last_progress_{0};
   std::atomic<uint64_t> violation_ns_{0};  // real ns of the first caller-contract report
   std::mutex monitor_mu_;

@@ -55,6 +55,8 @@ void OsExecution::perturb() {
 
 void OsExecution::abort_point(Slot& s) {
   if (!aborting_.load() || s.unwinding) return;
+  s.stopped.store(true);
+  while (unwind_turn_.load() != s.tid) std::this_thread::sleep_for(std::chrono::microseconds(100));
   s.unwinding = true;
   throw AbortRun{};
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 
 #include "harness/runtime/invisible.h"
 #include "harness/runtime/os.h"
@@ -157,33 +158,45 @@ void OsExecution::publish_hang(Finding f, const char* what, const char* abort_re
 
 void OsExecution::reclaim() {
   aborting_.store(true);
-  // A second: an unwinding thread runs only destructors and releases.
+  // A second: stopping and unwinding run only harness code and destructors.
   const uint64_t deadline = real_ns() + 1000000000ull;
+  auto give_up = [this] {
+    std::fprintf(stderr,
+                 "==DAMON-HARNESS== some threads of the run could not be unwound (a wait on a "
+                 "mutex whose holder cannot unwind, or code without a scheduling point); they "
+                 "are abandoned\n");
+    hung_.store(true);
+  };
   for (;;) {
-    bool all_done = true;
+    bool all_done = true, progressed = false;
     const int n = nslots_.load(std::memory_order_acquire);
     for (int i = 0; i < n; i++) {
       Slot* p = const_cast<Slot*>(slots_.get(i));
       if (!p || !p->ready.load(std::memory_order_acquire) || !p->started.load()) continue;
       if (p->finished.load()) continue;
       all_done = false;
-      // Sleepers and joiners wait on their slots' condition variables, which
-      // the execution owns; completion waiters poll the flag themselves.
-      Invisible inv;
-      { std::lock_guard<std::mutex> g(p->sleep_mu); }
-      p->sleep_cv.notify_all();
-      { std::lock_guard<std::mutex> g(p->done_mu); }
-      p->done_cv.notify_all();
+      {
+        // Sleepers and joiners wait on their slots' condition variables, which
+        // the execution owns; completion waiters poll the flag themselves.
+        Invisible inv;
+        { std::lock_guard<std::mutex> g(p->sleep_mu); }
+        p->sleep_cv.notify_all();
+        { std::lock_guard<std::mutex> g(p->done_mu); }
+        p->done_cv.notify_all();
+      }
+      // One thread at a time, in tid order among those stopped; a thread still
+      // in mutex_lock() stops once the holder's unwinding releases the mutex.
+      if (!p->stopped.load()) continue;
+      unwind_turn_.store(i);
+      while (!p->finished.load()) {
+        if (real_ns() > deadline) return give_up();
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+      progressed = true;
     }
     if (all_done) return;
-    if (real_ns() > deadline) {
-      std::fprintf(stderr,
-                   "==DAMON-HARNESS== some threads of the run could not be unwound (a wait on a "
-                   "mutex whose holder cannot unwind); they are abandoned\n");
-      hung_.store(true);
-      return;
-    }
-    monitor_wait();
+    if (real_ns() > deadline) return give_up();
+    if (!progressed) monitor_wait();
   }
 }
 
