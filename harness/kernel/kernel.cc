@@ -1,12 +1,30 @@
 #define DWH_KERNEL_IMPL 1
 #include "harness/kernel/kernel.h"
 
+#include <optional>
+
+#include "harness/runtime/invisible.h"
+
 namespace kernel {
 
 namespace {
 rt::Execution& ex() {
   return rt::Execution::current();
 }
+
+// One quiet scope over a run of harness steps (World calls and scheduling
+// points) on sim, where each of them would otherwise open its own: under
+// ThreadSanitizer each one records a stack (World::quiet_scopes()). Nothing on
+// the os runtime.
+class HarnessSteps {
+ public:
+  explicit HarnessSteps(const World& w) {
+    if (w.quiet_scopes()) quiet_.emplace();
+  }
+
+ private:
+  std::optional<rt::QuietAccesses> quiet_;
+};
 }  // namespace
 
 std::string errname(int err) {
@@ -50,6 +68,7 @@ void complete_at(completion* c, const rt::Site* site) {
   // The owner is read before the scheduling point: the request may die there,
   // and the check must not read its memory (a real free under ASan).
   const Tracked* owner = c->owner;
+  HarnessSteps steps(World::current());
   ex().point(site);
   check_alive_at(owner, site);
   ex().event_signal(c->e, nullptr);
@@ -63,8 +82,10 @@ void check_alive_at(const Tracked* obj, const rt::Site* site) {
 }
 
 bool touch_at(const Tracked* obj, const rt::Site* site) {
+  World& w = World::current();
+  HarnessSteps steps(w);
   ex().point(site);
-  return !obj || World::current().check(obj, site);
+  return !obj || w.check(obj, site);
 }
 
 TaskResult kthread_run_at(int (*fn)(void*), void* data, std::string name, const rt::Site* site) {
@@ -92,9 +113,13 @@ task_struct* current_task() {
 }
 
 bool kthread_should_stop_at(const rt::Site* site) {
-  task_struct* t = current_task();
-  if (!t) return false;
-  touch_at(t, site);
+  task_struct* t;
+  {
+    HarnessSteps steps(World::current());
+    t = current_task();
+    if (!t) return false;
+    touch_at(t, site);
+  }
   return t->should_stop.load();
 }
 

@@ -74,6 +74,10 @@ class World {
   bool alive(const Tracked* obj) const;
   // Whether a heap object whose description starts with `what` is still alive.
   bool heap_alive(std::string_view what) const;
+  // On sim a World call is a QuietAccesses scope, which nests for free: a
+  // caller whose World calls and scheduling points follow each other, with no
+  // access of the model's in between, may open one scope around them all.
+  bool quiet_scopes() const { return !threaded_; }
 
  private:
   struct Record {

@@ -1,5 +1,7 @@
 #include "harness/runtime/fiber.h"
 
+#include "harness/runtime/invisible.h"
+
 namespace rt {
 
 namespace {
@@ -19,9 +21,14 @@ void fiber_scheduler_begin() {
 
 void fiber_create(Fiber& fb, void (*entry)(void*), void* arg) {
   fb.tsan = tsan_create_fiber();
+  // The fiber starts after everything its creator did so far, as a new TSan
+  // fiber would by itself: it may be a pooled one (tsan_create_fiber()).
+  const void* created = &fb;
+  tsan_release(created);
   fb.f = boost::context::fiber(std::allocator_arg, PooledStack(),
-                               [entry, arg](boost::context::fiber&& s) {
+                               [entry, arg, created](boost::context::fiber&& s) {
                                  after_switch(nullptr, &tl_sched_stack);
+                                 tsan_acquire(created);
                                  tl_sched = std::move(s);
                                  entry(arg);
                                  before_switch(tl_sched_tsan, tl_sched_stack, nullptr);
@@ -32,9 +39,17 @@ void fiber_create(Fiber& fb, void (*entry)(void*), void* arg) {
 
 void fiber_resume(Fiber& fb) {
   void* fake = nullptr;
+#ifdef DWH_TSAN
+  // Every switch goes through here: the fiber runs with its own QuietAccesses
+  // depth, and the scheduler gets its own back (invisible.h).
+  const int sched_depth = exchange_quiet_depth(fb.quiet_depth);
+#endif
   before_switch(fb.tsan, fb.stack, &fake);
   fb.f = std::move(fb.f).resume();
   after_switch(fake, nullptr);
+#ifdef DWH_TSAN
+  fb.quiet_depth = exchange_quiet_depth(sched_depth);
+#endif
 }
 
 void fiber_yield() {
@@ -45,7 +60,8 @@ void fiber_yield() {
 }
 
 void fiber_destroy(Fiber& fb) {
-  tsan_destroy_fiber(fb.tsan);
+  // A Boost fiber whose entry has returned is empty.
+  tsan_destroy_fiber(fb.tsan, !fb.f);
   fb.tsan = nullptr;
 }
 

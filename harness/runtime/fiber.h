@@ -15,6 +15,7 @@ struct Fiber {
   boost::context::fiber f;
   void* tsan = nullptr;
   StackRange stack;
+  int quiet_depth = 0;  // TSan: its QuietAccesses depth while it is switched out
 };
 
 // Called by the scheduler before it resumes any fiber on this OS thread.
@@ -25,7 +26,8 @@ void fiber_create(Fiber& fb, void (*entry)(void*), void* arg);
 void fiber_resume(Fiber& fb);
 // Fiber side: switch back to the scheduler; returns when resumed again.
 void fiber_yield();
-// Frees the TSan state of a finished fiber.
+// Done with `fb`: the TSan state of a fiber whose entry returned goes back to
+// the pool, any other is freed.
 void fiber_destroy(Fiber& fb);
 
 }  // namespace rt

@@ -45,6 +45,22 @@ struct Pool {
 };
 thread_local Pool tl_pool;
 thread_local StackRange tl_last;
+#ifdef DWH_HAVE_TSAN
+// TSan fibers of finished model threads, reused as the stacks are (see
+// recycle_fiber_stacks()). A TSan fiber is a whole TSan thread: creating one maps
+// its state and a shadow stack, the first run page-faults them in, and
+// destroying one unmaps both; a run creates a handful. A fiber whose entry
+// returned has an empty shadow stack and no ignore scope open, so the next model
+// thread starts in it as in a new one, except that it knows what its earlier
+// model thread did, which every new thread learns anyway: run() acquires every
+// thread at its end and a new thread acquires its creator. Never freed: the
+// process keeps them until it exits, as it keeps the stacks' memory.
+struct TsanFiberPool {
+  std::vector<void*> free;
+  std::vector<void*> retired;  // finished during the current execution
+};
+thread_local TsanFiberPool tl_tsan_fibers;
+#endif
 }  // namespace
 
 size_t PooledStack::stack_size() {
@@ -96,6 +112,11 @@ void PooledStack::deallocate(boost::context::stack_context& sc) noexcept {
 void recycle_fiber_stacks() {
   tl_pool.free.insert(tl_pool.free.end(), tl_pool.retired.begin(), tl_pool.retired.end());
   tl_pool.retired.clear();
+#ifdef DWH_HAVE_TSAN
+  TsanFiberPool& f = tl_tsan_fibers;
+  f.free.insert(f.free.end(), f.retired.begin(), f.retired.end());
+  f.retired.clear();
+#endif
 }
 
 void before_switch(void* to_tsan, StackRange to, void** fake_stack) {
@@ -136,17 +157,29 @@ void* tsan_current_fiber() {
 
 void* tsan_create_fiber() {
 #ifdef DWH_HAVE_TSAN
-  return __tsan_create_fiber(0);
+  std::vector<void*>& free = tl_tsan_fibers.free;
+  if (free.empty()) return __tsan_create_fiber(0);
+  void* f = free.back();
+  free.pop_back();
+  return f;
 #else
   return nullptr;
 #endif
 }
 
-void tsan_destroy_fiber(void* f) {
+void tsan_destroy_fiber(void* f, bool finished) {
 #ifdef DWH_HAVE_TSAN
-  if (f) __tsan_destroy_fiber(f);
+  if (!f) return;
+  // An unfinished fiber may be suspended inside an ignore scope, with frames on
+  // its shadow stack: not reusable.
+  if (finished) {
+    tl_tsan_fibers.retired.push_back(f);
+  } else {
+    __tsan_destroy_fiber(f);
+  }
 #else
   (void)f;
+  (void)finished;
 #endif
 }
 

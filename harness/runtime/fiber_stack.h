@@ -22,12 +22,12 @@ class PooledStack {
 };
 // The range of the stack most recently handed out on this OS thread.
 StackRange last_stack();
-// Under ThreadSanitizer a finished fiber's stack waits for this call before it
-// is handed out again. The sim runtime calls it when an execution begins: every
-// fiber of an earlier execution on this OS thread has finished, and its run
-// happens before everything of the new one (run() acquires every thread at its
-// end; a new thread acquires its creator), so reusing the memory hides nothing
-// and shows nothing false. Elsewhere stacks are reused at once.
+// Under ThreadSanitizer a finished fiber's stack, and its TSan fiber, wait for
+// this call before they are handed out again. The sim runtime calls it when an execution begins:
+// every fiber of an earlier execution on this OS thread has finished, and its run happens before
+// everything of the new one (run() acquires every thread at its end; a new thread acquires its
+// creator), so reusing the memory hides nothing and shows nothing false. Elsewhere stacks are
+// reused at once.
 void recycle_fiber_stacks();
 
 // Sanitizer hooks around one switch. `to_tsan` is the TSan fiber being switched
@@ -37,8 +37,11 @@ void before_switch(void* to_tsan, StackRange to, void** fake_stack);
 // Right after a switch lands; fills `from` with the stack we came from.
 void after_switch(void* fake_stack, StackRange* from);
 void* tsan_current_fiber();
+// A TSan fiber for a new model thread: a pooled one when there is one.
 void* tsan_create_fiber();
-void tsan_destroy_fiber(void* f);
+// Done with `f`; a fiber whose entry returned (`finished`) goes back to the pool
+// at the next recycle_fiber_stacks(), any other is destroyed.
+void tsan_destroy_fiber(void* f, bool finished);
 // Happens-before edges between model threads for ThreadSanitizer in the sim
 // runtime, where fiber switches carry no synchronisation of their own.
 void tsan_release(const void* addr);

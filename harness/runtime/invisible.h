@@ -33,12 +33,22 @@ class Invisible {
 
 // Like Invisible, but synchronisation stays visible: the sim runtime's own
 // bookkeeping is ignored while its acquire/release annotations still order the
-// model threads.
+// model threads. Scopes nest for free: only the outermost one of a thread (or
+// sim fiber) annotates, because ThreadSanitizer records the stack at every
+// ignore it begins.
 class QuietAccesses {
  public:
   QuietAccesses() DWH_INVISIBLE_BODY ~QuietAccesses() DWH_INVISIBLE_BODY
       QuietAccesses(const QuietAccesses&) = delete;
   QuietAccesses& operator=(const QuietAccesses&) = delete;
 };
+
+// The QuietAccesses nesting depth is per OS thread, but ThreadSanitizer's
+// ignore state is per TSan thread, and a sim fiber is one of its own: the fiber
+// switch gives each fiber its own depth with this (sets the calling thread's
+// depth, returns the one it replaces). Only in ThreadSanitizer builds, where
+// the fiber switch code (built without instrumentation, so without
+// DWH_INVISIBLE_TSAN) tests DWH_TSAN instead.
+int exchange_quiet_depth(int depth);
 
 }  // namespace rt
