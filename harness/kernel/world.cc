@@ -24,7 +24,11 @@ void set_access_hook(AccessHook hook) {
   g_access_hook.store(hook, std::memory_order_relaxed);
 }
 
-World::World() : index_(64, 0) {}
+// Sized for a usual run, so that it neither grows the table nor the texts.
+World::World() : index_(64, 0) {
+  records_.reserve(32);
+  text_.reserve(2048);
+}
 
 World::~World() {
   for (Entry& e : records_) {
@@ -50,6 +54,22 @@ const World::Record* World::find(const Tracked* obj) const {
   return at ? &records_[at - 1].rec : nullptr;
 }
 
+World::Text World::keep(std::string_view s) {
+  const Text t{static_cast<uint32_t>(text_.size()), static_cast<uint32_t>(s.size())};
+  text_ += s;
+  return t;
+}
+
+std::string World::death_text(const Record& r) const {
+  std::string s(text(r.death_thread));
+  s += " at ";
+  s += rt::site_text(r.death_site);
+  s += " [";
+  s += text(r.death_stack);
+  s += "]";
+  return s;
+}
+
 World& World::current() {
   auto* w = static_cast<World*>(rt::Execution::current().user);
   if (!w) {
@@ -64,13 +84,13 @@ void World::attach(rt::Execution& e) {
   threaded_ = e.kind() != rt::RuntimeKind::kSim;
 }
 
-void World::born(Tracked* obj, const char* what, Owner owner, std::string owner_desc,
+void World::born(Tracked* obj, const char* what, Owner owner, std::string_view owner_desc,
                  const rt::Site* site) {
   Scope scope(*this);
   if (AccessHook hook = g_access_hook.load(std::memory_order_relaxed)) hook(obj, site, true);
-  Record rec{what, owner, true, std::move(owner_desc), {}, {}, nullptr};
+  const Record rec{what, owner, true, keep(owner_desc), {}, {}, nullptr};
   if (Record* r = find(obj)) {
-    *r = std::move(rec);
+    *r = rec;
     return;
   }
   if ((records_.size() + 1) * 2 > index_.size()) {  // keep the index at most half full
@@ -79,7 +99,7 @@ void World::born(Tracked* obj, const char* what, Owner owner, std::string owner_
       index_[slot_of(records_[k].obj)] = static_cast<uint32_t>(k + 1);
   }
   index_[slot_of(obj)] = static_cast<uint32_t>(records_.size() + 1);
-  records_.push_back(Entry{obj, std::move(rec)});
+  records_.push_back(Entry{obj, rec});
 }
 
 void World::died(Tracked* obj, const rt::Site* site) {
@@ -96,15 +116,16 @@ void World::died(Tracked* obj, const rt::Site* site) {
     } else if (!found->alive) {
       twice = true;
       what = found->what;
-      first_death = found->death_thread + " at " + rt::site_text(found->death_site) + " [" +
-                    found->death_stack + "]";
+      first_death = death_text(*found);
     } else {
       Record& r = *found;
       r.alive = false;
       what = r.what;
       r.death_site = site;
-      r.death_thread = self >= 0 ? e.thread_name(self) : "?";
-      r.death_stack = self >= 0 ? e.stack_of(self) : "";
+      r.death_thread = keep(self >= 0 ? std::string_view(e.thread_name(self)) : "?");
+      const uint32_t at = static_cast<uint32_t>(text_.size());
+      if (self >= 0) e.append_stack(self, &text_);
+      r.death_stack = Text{at, static_cast<uint32_t>(text_.size()) - at};
     }
   }
   if (unknown || twice) {
@@ -144,9 +165,8 @@ bool World::check(const Tracked* obj, const rt::Site* site) {
     if (!found || found->alive) return true;
     const Record& r = *found;
     msg = std::string("use after ") + (r.owner == Owner::kCaller ? "return" : "free") + ": " +
-          r.what + " (owned by " + r.owner_desc + ")";
-    detail = "died: " + r.death_thread + " at " + rt::site_text(r.death_site) + " [" +
-             r.death_stack + "]\n";
+          r.what + " (owned by " + std::string(text(r.owner_desc)) + ")";
+    detail = "died: " + death_text(r) + "\n";
   }
   rt::Execution& e = rt::Execution::current();
   const int self = e.self();

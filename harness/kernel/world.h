@@ -64,7 +64,7 @@ class World {
   // damon_core here).
   void* ext = nullptr;
 
-  void born(Tracked* obj, const char* what, Owner owner, std::string owner_desc,
+  void born(Tracked* obj, const char* what, Owner owner, std::string_view owner_desc,
             const rt::Site* site);
   // The object dies now. Reports a double free if it is already dead.
   void died(Tracked* obj, const rt::Site* site);
@@ -80,15 +80,28 @@ class World {
   bool quiet_scopes() const { return !threaded_; }
 
  private:
+  // A piece of text_.
+  struct Text {
+    uint32_t at = 0, len = 0;
+  };
+  // Plain data, so that growing the table copies bytes: its texts live in text_.
   struct Record {
     const char* what;
     Owner owner;
     bool alive;
-    std::string owner_desc;
-    std::string death_thread;
-    std::string death_stack;
+    Text owner_desc;
+    Text death_thread;
+    Text death_stack;
     const rt::Site* death_site;
   };
+  // The records' texts, one after the other (a run's few dozen deaths each
+  // note a thread and a stack): one buffer instead of three strings a record.
+  // Only ever appended to.
+  std::string text_;
+  Text keep(std::string_view s);
+  std::string_view text(Text t) const { return std::string_view(text_).substr(t.at, t.len); }
+  // "<thread> at <site> [<stack>]" of a dead record.
+  std::string death_text(const Record& r) const;
   // Taken only on the os runtime (threaded_): sim threads are fibers of one OS
   // thread and never switch inside a World call. Invisible to ThreadSanitizer.
   mutable std::mutex mu_;

@@ -154,14 +154,26 @@ Program decode_bytes(const uint8_t* data, size_t size) {
     }
     end -= 2 * k;
   }
-  for (size_t pos = 0; pos + 1 < end;) {
-    const auto kind = static_cast<OpKind>((data[pos] & 15) % kNumOpKinds);
-    const int client = (data[pos] >> 4) % kMaxClients;
-    const size_t len = has_extra_byte(kind) ? 3 : 2;
-    if (pos + len > end) break;
-    const Op op = decode_op(kind, data[pos + 1], len == 3 ? data[pos + 2] : 0);
-    if (p.ops[client].size() < static_cast<size_t>(kMaxOpsPerClient)) p.ops[client].push_back(op);
-    pos += len;
+  // Two passes: the first counts each client's operations, so that each list is
+  // allocated once (a fuzzer decodes every input it runs).
+  size_t counts[kMaxClients] = {};
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t pos = 0; pos + 1 < end;) {
+      const auto kind = static_cast<OpKind>((data[pos] & 15) % kNumOpKinds);
+      const int client = (data[pos] >> 4) % kMaxClients;
+      const size_t len = has_extra_byte(kind) ? 3 : 2;
+      if (pos + len > end) break;
+      if (pass == 0) {
+        counts[client]++;
+      } else if (p.ops[client].size() < static_cast<size_t>(kMaxOpsPerClient)) {
+        p.ops[client].push_back(decode_op(kind, data[pos + 1], len == 3 ? data[pos + 2] : 0));
+      }
+      pos += len;
+    }
+    if (pass == 0) {
+      for (int c = 0; c < kMaxClients; c++)
+        p.ops[c].reserve(std::min<size_t>(counts[c], kMaxOpsPerClient));
+    }
   }
   return p;
 }

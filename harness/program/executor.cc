@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <optional>
 
 #include "harness/kernel/world.h"
 #include "harness/program/run_state.h"
@@ -99,6 +98,8 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
   st->program = p;
 
   const int nr_clients = p.nr_clients();
+  st->client_tids.reserve(nr_clients);
+  st->results.reserve(p.nr_ops());
   for (int c = 0; c < nr_clients; c++) {
     st->client_tids.push_back(static_cast<int>(st->results.size()));
     for (size_t i = 0; i < p.ops[c].size(); i++) {
@@ -118,12 +119,13 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
 
   out.run = e->run();
   out.verdict = out.run.verdict;
-  {
+  if (e->abandoned()) {
     // Abandoned threads may still be writing their results: a snapshot, which
     // ThreadSanitizer must not take for a race of the model's.
-    std::optional<rt::Invisible> inv;
-    if (e->abandoned()) inv.emplace();
+    rt::Invisible inv;
     out.results = st->results;
+  } else {
+    out.results = std::move(st->results);
   }
   out.replay = p;
   out.replay.schedule = out.run.schedule;

@@ -225,9 +225,17 @@ void setup_contexts(RunState& st) {
   }
 }
 
+// The caller's name for what an op creates: "cpu<client> op#<index> <text>". Built
+// in one allocation, and only by the ops that name something.
+std::string owner_of(int client, int index, const std::string& text) {
+  const std::string c = std::to_string(client), i = std::to_string(index);
+  std::string s;
+  s.reserve(3 + c.size() + 4 + i.size() + 1 + text.size());
+  s.append("cpu").append(c).append(" op#").append(i).append(" ").append(text);
+  return s;
+}
+
 int run_op(RunState& st, int client, int index, const Op& op, const std::string& text) {
-  const std::string owner =
-      "cpu" + std::to_string(client) + " op#" + std::to_string(index) + " " + text;
   const int ci = op.ctx();
   Slot& slot = st.slots[ci];
   const bool on_ctx = op.kind != OpKind::kFault && op.kind != OpKind::kSleep;
@@ -269,26 +277,27 @@ int run_op(RunState& st, int client, int index, const Op& op, const std::string&
       p = params_of(slot);
       p.pause = op.kind == OpKind::kPause;
       p.fail = false;
-      return commit(slot, p, owner);
+      return commit(slot, p, owner_of(client, index, text));
     case OpKind::kCommit:
       p = params_of(slot);
       p.nr_schemes = op.nr_schemes;
       for (int i = 0; i < kMaxSchemes; i++) p.apply_interval_us[i] = op.interval[i] * 5000ul;
       p.wmarks_active = op.wmarks_active;
       p.fail = op.fail;
-      return commit(slot, p, owner);
+      return commit(slot, p, owner_of(client, index, text));
     case OpKind::kWalk:
-      return walk(st, slot, owner);
+      return walk(st, slot, owner_of(client, index, text));
     case OpKind::kCall:
       // Before 6.17 there is no repeat mode: every caller used one-shot calls.
-      if (op.call == CallMode::kOnce || !st.profile->has_repeat) return call_once(st, slot, owner);
+      if (op.call == CallMode::kOnce || !st.profile->has_repeat)
+        return call_once(st, slot, owner_of(client, index, text));
       if (op.call == CallMode::kRepeat) return call_repeat_static(st, client, ci);
-      return call_repeat_dealloc(st, slot, owner);
+      return call_repeat_dealloc(st, slot, owner_of(client, index, text));
     case OpKind::kInvalidate:
       damon::damon_invalidate_target(slot.ctx.load());
       return 0;
     case OpKind::kRecreate:
-      return recreate(st, ci, owner);
+      return recreate(st, ci, owner_of(client, index, text));
     case OpKind::kFault: {
       kernel::Faults& f = kernel::World::current().faults;
       (op.fault == FaultKind::kKthreadRun ? f.fail_kthread_run : f.fail_alloc).fetch_add(1);

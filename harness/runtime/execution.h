@@ -185,6 +185,9 @@ class Execution {
   virtual void push_frame(const char* name) = 0;
   virtual void pop_frame() = 0;
   virtual std::string stack_of(int tid) const = 0;
+  // Appends stack_of(tid) to *out; the sim runtime does so without a string of
+  // its own (the lifetime table keeps the stack of every death).
+  virtual void append_stack(int tid, std::string* out) const { *out += stack_of(tid); }
   // A client made progress (finished an operation). The finisher starts once
   // every client is finished, blocked or sleeping and none made progress for
   // Options::finisher_grace_ns. Not a scheduling point.

@@ -15,7 +15,10 @@ SimExecution::SimExecution(Strategy& strategy, uint64_t run_index, const Options
     : strategy_(strategy), opts_(options) {
   recycle_fiber_stacks();
   strategy_.begin(run_index);
+  // A run has a handful of threads: one allocation each instead of a growing series.
   cands_.reserve(16);
+  live_.reserve(8);
+  threads_.reserve(8);
   if (opts_.record_trace) result_.trace.reserve(1024);
 }
 
@@ -30,6 +33,7 @@ int SimExecution::spawn(std::string name, ThreadKind kind, std::function<void()>
   t.name = std::move(name);
   t.kind = kind;
   t.body = std::move(body);
+  t.frames.reserve(8);  // deeper than the model's protocol stacks go
   live_.push_back(tid);
   sched_epoch_++;
   // The child starts after everything its creator did so far.
@@ -231,16 +235,10 @@ void SimExecution::switch_to_scheduler() {
   fiber_yield();
 }
 
-struct EntryArg {
-  SimExecution* self;
-  int tid;
-};
-
 void SimExecution::fiber_entry(void* arg) {
-  auto* a = static_cast<EntryArg*>(arg);
-  SimExecution* self = a->self;
+  const auto* a = static_cast<const Thread*>(arg);
+  SimExecution* self = a->exec;
   const int tid = a->tid;
-  delete a;
   tsan_acquire(&self->threads_[tid]);
   // Everything a setup thread did happens before every other thread, and the
   // finisher starts after the clients it waited for (as if it joined them).
@@ -278,7 +276,9 @@ void SimExecution::resume(int tid) {
   cur_ = tid;
   if (t.state == State::kNew) {
     set_state(t, State::kRunnable);
-    fiber_create(t.fiber, &SimExecution::fiber_entry, new EntryArg{this, tid});
+    t.exec = this;
+    t.tid = tid;
+    fiber_create(t.fiber, &SimExecution::fiber_entry, &t);
   }
   fiber_resume(t.fiber);
 }
@@ -307,6 +307,7 @@ RunResult SimExecution::run() {
     next_ = -1;
     resume(t);
   }
+  result_.threads.reserve(threads_.size());
   for (const Thread& t : threads_) {
     result_.threads.push_back(ThreadSummary{t.name, t.kind, t.state == State::kDone});
   }

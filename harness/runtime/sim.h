@@ -36,6 +36,7 @@ class StableVector {
   size_t size() const { return v_.size(); }
   bool empty() const { return v_.empty(); }
   T& emplace_back() { return *v_.emplace_back(std::make_unique<T>()); }
+  void reserve(size_t n) { v_.reserve(n); }
   iterator begin() const { return iterator(v_.begin()); }
   iterator end() const { return iterator(v_.end()); }
 
@@ -76,6 +77,7 @@ class SimExecution final : public Execution {
   void push_frame(const char* name) override;
   void pop_frame() override;
   std::string stack_of(int tid) const override;
+  void append_stack(int tid, std::string* out) const override;
   void note(std::string text) override;
   void progress() override;
   bool tracing() const override { return opts_.record_trace; }
@@ -102,6 +104,9 @@ class SimExecution final : public Execution {
     unsigned nrecent = 0;
     uint64_t last_ran = 0;     // step of its last scheduling point
     uint64_t last_ran_ns = 0;  // virtual time of it
+    // fiber_entry()'s argument, kept here rather than allocated per fiber.
+    SimExecution* exec = nullptr;
+    int tid = -1;
   };
   // A runnable thread passed over for this many steps runs next: only starved
   // threads are candidates until it has. Real schedulers are fair in that

@@ -219,13 +219,18 @@ void SimExecution::pop_frame() {
 }
 
 std::string SimExecution::stack_of(int tid) const {
-  QuietAccesses q;
   std::string s;
-  for (const char* f : threads_[tid].frames) {
-    if (!s.empty()) s += " > ";
-    s += f;
-  }
+  append_stack(tid, &s);
   return s;
+}
+
+void SimExecution::append_stack(int tid, std::string* out) const {
+  QuietAccesses q;
+  const size_t start = out->size();
+  for (const char* f : threads_[tid].frames) {
+    if (out->size() != start) *out += " > ";
+    *out += f;
+  }
 }
 
 void SimExecution::note(std::string text) {
