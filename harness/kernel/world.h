@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "harness/runtime/execution.h"
@@ -146,8 +145,9 @@ class World {
   Record* find(const Tracked* obj);
   const Record* find(const Tracked* obj) const;
   std::vector<void*> kept_;  // memory of dead objects, freed at the end
-  // kthread tid -> task, for current_task()
-  std::unordered_map<int, struct task_struct*> tasks_;
+  // kthread tid -> task (nullptr: none), for current_task(); tids are small
+  // indexes into the execution's threads.
+  std::vector<struct task_struct*> tasks_;
 
  public:
   void set_task(int tid, struct task_struct* t);

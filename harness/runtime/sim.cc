@@ -26,7 +26,8 @@ SimExecution::~SimExecution() {
   for (Thread& t : threads_) fiber_destroy(t.fiber);
 }
 
-int SimExecution::spawn(std::string name, ThreadKind kind, std::function<void()> body) {
+DWH_QUIET_FN int SimExecution::spawn(std::string name, ThreadKind kind,
+                                     std::function<void()> body) {
   QuietAccesses q;
   const int tid = static_cast<int>(threads_.size());
   Thread& t = threads_.emplace_back();
@@ -41,7 +42,7 @@ int SimExecution::spawn(std::string name, ThreadKind kind, std::function<void()>
   return tid;
 }
 
-void SimExecution::record(const Site* site, TraceKind kind) {
+DWH_QUIET_FN void SimExecution::record(const Site* site, TraceKind kind) {
   Thread& t = threads_[cur_];
   result_.steps++;
   t.last_ran = result_.steps;
@@ -54,7 +55,7 @@ void SimExecution::record(const Site* site, TraceKind kind) {
   }
 }
 
-bool SimExecution::finisher_eligible() const {
+DWH_QUIET_FN bool SimExecution::finisher_eligible() const {
   bool all_done = true, all_quiet = true, others_live = false;
   for (const int tid : live_) {
     const Thread& t = threads_[tid];
@@ -76,7 +77,7 @@ bool SimExecution::finisher_eligible() const {
 
 // Called from a model thread: the runtime's own clock bookkeeping, not state
 // the model shares, so ThreadSanitizer must not see it.
-void SimExecution::progress() {
+DWH_QUIET_FN void SimExecution::progress() {
   QuietAccesses q;
   last_client_ns_ = now_;
 }
@@ -93,7 +94,7 @@ bool verify_candidates() {
 }
 }  // namespace
 
-void SimExecution::candidates(bool cur_can_run) {
+DWH_QUIET_FN void SimExecution::candidates(bool cur_can_run) {
   const CandsKey key{sched_epoch_, now_, last_client_ns_, cur_, cur_can_run};
   if (cands_cached_ && key == cands_key_ && result_.steps < cands_valid_until_) {
     if (verify_candidates()) {
@@ -117,7 +118,7 @@ void SimExecution::candidates(bool cur_can_run) {
   cands_cached_ = true;
 }
 
-void SimExecution::compute_candidates(bool cur_can_run) {
+DWH_QUIET_FN void SimExecution::compute_candidates(bool cur_can_run) {
   cands_.clear();
   cands_valid_until_ = UINT64_MAX;
   // A sleeper whose deadline virtual time has passed is simply runnable.
@@ -169,7 +170,7 @@ void SimExecution::compute_candidates(bool cur_can_run) {
   }
 }
 
-size_t SimExecution::default_choice(bool cur_can_run) const {
+DWH_QUIET_FN size_t SimExecution::default_choice(bool cur_can_run) const {
   size_t best = cands_.size();
   for (size_t i = 0; i < cands_.size(); i++) {
     if (cur_can_run && cands_[i].tid == cur_) return i;
@@ -188,7 +189,7 @@ size_t SimExecution::default_choice(bool cur_can_run) const {
   return best;
 }
 
-int SimExecution::decide(bool cur_can_run) {
+DWH_QUIET_FN int SimExecution::decide(bool cur_can_run) {
   candidates(cur_can_run);
   if (cands_.empty()) {
     for (const Thread& t : threads_) {
@@ -222,7 +223,7 @@ int SimExecution::decide(bool cur_can_run) {
   return c.tid;
 }
 
-void SimExecution::reschedule(bool cur_can_run, const Site* site) {
+DWH_QUIET_FN void SimExecution::reschedule(bool cur_can_run, const Site* site) {
   (void)site;
   const int n = decide(cur_can_run);
   if (n == cur_) return;
@@ -271,7 +272,7 @@ void SimExecution::fiber_main(int tid) {
   }
 }
 
-void SimExecution::resume(int tid) {
+DWH_QUIET_FN void SimExecution::resume(int tid) {
   Thread& t = threads_[tid];
   cur_ = tid;
   if (t.state == State::kNew) {
@@ -283,7 +284,7 @@ void SimExecution::resume(int tid) {
   fiber_resume(t.fiber);
 }
 
-void SimExecution::unwind_all() {
+DWH_QUIET_FN void SimExecution::unwind_all() {
   for (size_t i = 0; i < threads_.size(); i++) {
     Thread& t = threads_[i];
     if (t.state == State::kNew) {
@@ -295,7 +296,7 @@ void SimExecution::unwind_all() {
   }
 }
 
-RunResult SimExecution::run() {
+DWH_QUIET_FN RunResult SimExecution::run() {
   QuietAccesses q;
   set_current(this);
   running_ = true;

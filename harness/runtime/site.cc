@@ -13,12 +13,10 @@ uint64_t fnv(uint64_t h, const char* s) {
 }
 }  // namespace
 
-uint64_t Site::hash() const {
-  uint64_t h = hash_cache.load(std::memory_order_relaxed);
-  if (h) return h;
+uint64_t Site::compute_hash() const {
   // The basename keeps the hash independent of the build directory.
   const char* base = std::strrchr(file, '/');
-  h = fnv(1469598103934665603ull, base ? base + 1 : file);
+  uint64_t h = fnv(1469598103934665603ull, base ? base + 1 : file);
   h = (h ^ static_cast<uint64_t>(line)) * 1099511628211ull;
   h = fnv(h, label);
   if (!h) h = 1;

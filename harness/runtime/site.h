@@ -16,9 +16,16 @@ struct Site {
   const char* file;
   int line;
   // Stable across processes and builds of the same source: FNV-1a of file
-  // basename, line and label. Computed on first use.
-  uint64_t hash() const;
+  // basename, line and label. Computed on first use; inline after that (the
+  // sim runtime hashes the site of every scheduling point).
+  uint64_t hash() const {
+    const uint64_t h = hash_cache.load(std::memory_order_relaxed);
+    return h ? h : compute_hash();
+  }
   mutable std::atomic<uint64_t> hash_cache{0};
+
+ private:
+  uint64_t compute_hash() const;
 };
 
 // "func:label"
