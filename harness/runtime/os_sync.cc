@@ -56,7 +56,12 @@ void OsExecution::perturb() {
 void OsExecution::abort_point(Slot& s) {
   if (!aborting_.load() || s.unwinding) return;
   s.stopped.store(true);
-  while (unwind_turn_.load() != s.tid) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  // Parked until reclaim() gives this thread its turn; for good (and slowly) if
+  // reclaim() gave up on the run.
+  while (unwind_turn_.load() != s.tid) {
+    std::this_thread::sleep_for(hung_.load() ? std::chrono::microseconds(1000000)
+                                             : std::chrono::microseconds(100));
+  }
   s.unwinding = true;
   throw AbortRun{};
 }
@@ -142,7 +147,13 @@ void OsExecution::event_wait(Event& e, const Site* site) {
     // abort flag itself, every few milliseconds.
     while (e.done_ == 0 && !aborting_.load()) e.os_cv_.wait_for(g, std::chrono::milliseconds(5));
     clear_wait();
-    if (e.done_ == 0) abort_point(s);
+    if (e.done_ == 0) {
+      // Not parked holding the completion's lock: a thread still running
+      // would block on it in complete() and never stop.
+      g.unlock();
+      abort_point(s);  // throws
+      return;
+    }
   }
   e.done_--;
 }
