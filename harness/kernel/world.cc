@@ -42,19 +42,19 @@ World::~World() {
   for (void* p : kept_) ::operator delete(p);
 }
 
-DWH_QUIET_FN size_t World::slot_of(const Tracked* obj) const {
+size_t World::slot_of(const Tracked* obj) const {
   const size_t mask = index_.size() - 1;
   size_t i = (reinterpret_cast<uintptr_t>(obj) * 0x9e3779b97f4a7c15ull) >> 32 & mask;
   while (index_[i] && records_[index_[i] - 1].obj != obj) i = (i + 1) & mask;
   return i;
 }
 
-DWH_QUIET_FN World::Record* World::find(const Tracked* obj) {
+World::Record* World::find(const Tracked* obj) {
   const uint32_t at = index_[slot_of(obj)];
   return at ? &records_[at - 1].rec : nullptr;
 }
 
-DWH_QUIET_FN const World::Record* World::find(const Tracked* obj) const {
+const World::Record* World::find(const Tracked* obj) const {
   const uint32_t at = index_[slot_of(obj)];
   return at ? &records_[at - 1].rec : nullptr;
 }
@@ -89,8 +89,8 @@ void World::attach(rt::Execution& e) {
   threaded_ = e.kind() != rt::RuntimeKind::kSim;
 }
 
-DWH_QUIET_FN void World::born(Tracked* obj, const char* what, Owner owner,
-                              std::string_view owner_desc, const rt::Site* site) {
+void World::born(Tracked* obj, const char* what, Owner owner, std::string_view owner_desc,
+                 const rt::Site* site) {
   Scope scope(*this);
   if (AccessHook hook = g_access_hook.load(std::memory_order_relaxed)) hook(obj, site, true);
   const Record rec{what, owner, true, keep(owner_desc), {}, {}, nullptr};
@@ -161,7 +161,7 @@ void World::died(Tracked* obj, const rt::Site* site) {
   kept_.push_back(base);
 }
 
-DWH_QUIET_FN bool World::check(const Tracked* obj, const rt::Site* site) {
+bool World::check(const Tracked* obj, const rt::Site* site) {
   std::string msg, detail;
   {
     Scope scope(*this);
@@ -185,13 +185,13 @@ DWH_QUIET_FN bool World::check(const Tracked* obj, const rt::Site* site) {
   return false;
 }
 
-DWH_QUIET_FN bool World::alive(const Tracked* obj) const {
+bool World::alive(const Tracked* obj) const {
   Scope scope(*this);
   const Record* r = find(obj);
   return !r || r->alive;
 }
 
-DWH_QUIET_FN bool World::heap_alive(std::string_view what) const {
+bool World::heap_alive(std::string_view what) const {
   Scope scope(*this);
   for (const auto& [obj, r] : records_) {
     if (r.alive && r.owner == Owner::kHeap && std::string_view(r.what).starts_with(what))
@@ -200,7 +200,7 @@ DWH_QUIET_FN bool World::heap_alive(std::string_view what) const {
   return false;
 }
 
-DWH_QUIET_FN void World::set_task(int tid, task_struct* t) {
+void World::set_task(int tid, task_struct* t) {
   Scope scope(*this);
   if (tid < 0) return;  // only kthreads have tasks
   if (tasks_.empty()) tasks_.reserve(8);
@@ -208,7 +208,7 @@ DWH_QUIET_FN void World::set_task(int tid, task_struct* t) {
   tasks_[tid] = t;
 }
 
-DWH_QUIET_FN task_struct* World::task_of(int tid) {
+task_struct* World::task_of(int tid) {
   Scope scope(*this);
   return tid >= 0 && tid < static_cast<int>(tasks_.size()) ? tasks_[tid] : nullptr;
 }

@@ -43,15 +43,6 @@ class QuietAccesses {
   QuietAccesses& operator=(const QuietAccesses&) = delete;
 };
 
-// Marks a function whose memory accesses all happen inside a QuietAccesses (or
-// Invisible) scope, opened by the function itself before its first access to
-// shared state or by every caller: ThreadSanitizer would ignore them at run
-// time, so they are not instrumented at all (no access checks, no function
-// entry/exit records). Its synchronisation annotations still count, and what it
-// calls is instrumented as usual. For the sim scheduler's and the lifetime
-// table's hot paths, which run at every scheduling point and model access.
-#define DWH_QUIET_FN __attribute__((no_sanitize("thread")))
-
 // The QuietAccesses nesting depth is per OS thread, but ThreadSanitizer's
 // ignore state is per TSan thread, and a sim fiber is one of its own: the fiber
 // switch gives each fiber its own depth with this (sets the calling thread's

@@ -26,8 +26,7 @@ SimExecution::~SimExecution() {
   for (Thread& t : threads_) fiber_destroy(t.fiber);
 }
 
-DWH_QUIET_FN int SimExecution::spawn(std::string name, ThreadKind kind,
-                                     std::function<void()> body) {
+int SimExecution::spawn(std::string name, ThreadKind kind, std::function<void()> body) {
   QuietAccesses q;
   const int tid = static_cast<int>(threads_.size());
   Thread& t = threads_.emplace_back();
@@ -42,7 +41,7 @@ DWH_QUIET_FN int SimExecution::spawn(std::string name, ThreadKind kind,
   return tid;
 }
 
-DWH_QUIET_FN void SimExecution::record(const Site* site, TraceKind kind) {
+void SimExecution::record(const Site* site, TraceKind kind) {
   Thread& t = threads_[cur_];
   result_.steps++;
   t.last_ran = result_.steps;
@@ -55,7 +54,7 @@ DWH_QUIET_FN void SimExecution::record(const Site* site, TraceKind kind) {
   }
 }
 
-DWH_QUIET_FN bool SimExecution::finisher_eligible() const {
+bool SimExecution::finisher_eligible() const {
   bool all_done = true, all_quiet = true, others_live = false;
   for (const int tid : live_) {
     const Thread& t = threads_[tid];
@@ -77,7 +76,7 @@ DWH_QUIET_FN bool SimExecution::finisher_eligible() const {
 
 // Called from a model thread: the runtime's own clock bookkeeping, not state
 // the model shares, so ThreadSanitizer must not see it.
-DWH_QUIET_FN void SimExecution::progress() {
+void SimExecution::progress() {
   QuietAccesses q;
   last_client_ns_ = now_;
 }
@@ -94,7 +93,7 @@ bool verify_candidates() {
 }
 }  // namespace
 
-DWH_QUIET_FN void SimExecution::candidates(bool cur_can_run) {
+void SimExecution::candidates(bool cur_can_run) {
   const CandsKey key{sched_epoch_, now_, last_client_ns_, cur_, cur_can_run};
   if (cands_cached_ && key == cands_key_ && result_.steps < cands_valid_until_) {
     if (verify_candidates()) {
@@ -118,7 +117,7 @@ DWH_QUIET_FN void SimExecution::candidates(bool cur_can_run) {
   cands_cached_ = true;
 }
 
-DWH_QUIET_FN void SimExecution::compute_candidates(bool cur_can_run) {
+void SimExecution::compute_candidates(bool cur_can_run) {
   cands_.clear();
   cands_valid_until_ = UINT64_MAX;
   // A sleeper whose deadline virtual time has passed is simply runnable.
@@ -170,7 +169,7 @@ DWH_QUIET_FN void SimExecution::compute_candidates(bool cur_can_run) {
   }
 }
 
-DWH_QUIET_FN size_t SimExecution::default_choice(bool cur_can_run) const {
+size_t SimExecution::default_choice(bool cur_can_run) const {
   size_t best = cands_.size();
   for (size_t i = 0; i < cands_.size(); i++) {
     if (cur_can_run && cands_[i].tid == cur_) return i;
@@ -189,7 +188,7 @@ DWH_QUIET_FN size_t SimExecution::default_choice(bool cur_can_run) const {
   return best;
 }
 
-DWH_QUIET_FN int SimExecution::decide(bool cur_can_run) {
+int SimExecution::decide(bool cur_can_run) {
   candidates(cur_can_run);
   if (cands_.empty()) {
     for (const Thread& t : threads_) {
@@ -223,7 +222,7 @@ DWH_QUIET_FN int SimExecution::decide(bool cur_can_run) {
   return c.tid;
 }
 
-DWH_QUIET_FN void SimExecution::reschedule(bool cur_can_run, const Site* site) {
+void SimExecution::reschedule(bool cur_can_run, const Site* site) {
   (void)site;
   const int n = decide(cur_can_run);
   if (n == cur_) return;
@@ -272,7 +271,7 @@ void SimExecution::fiber_main(int tid) {
   }
 }
 
-DWH_QUIET_FN void SimExecution::resume(int tid) {
+void SimExecution::resume(int tid) {
   Thread& t = threads_[tid];
   cur_ = tid;
   if (t.state == State::kNew) {
@@ -284,7 +283,7 @@ DWH_QUIET_FN void SimExecution::resume(int tid) {
   fiber_resume(t.fiber);
 }
 
-DWH_QUIET_FN void SimExecution::unwind_all() {
+void SimExecution::unwind_all() {
   for (size_t i = 0; i < threads_.size(); i++) {
     Thread& t = threads_[i];
     if (t.state == State::kNew) {
@@ -296,7 +295,7 @@ DWH_QUIET_FN void SimExecution::unwind_all() {
   }
 }
 
-DWH_QUIET_FN RunResult SimExecution::run() {
+RunResult SimExecution::run() {
   QuietAccesses q;
   set_current(this);
   running_ = true;

@@ -9,7 +9,7 @@
 
 namespace rt {
 
-DWH_QUIET_FN void SimExecution::check_budget(const Site* site) {
+void SimExecution::check_budget(const Site* site) {
   if (result_.steps <= opts_.max_steps && now_ <= opts_.max_virtual_ns) return;
   Finding f = hang_finding(Verdict::kLivelock, "livelock: step or time budget ran out", site);
   for (const BlockedThread& b : f.blocked) {
@@ -22,25 +22,25 @@ DWH_QUIET_FN void SimExecution::check_budget(const Site* site) {
   raise(std::move(f));
 }
 
-DWH_QUIET_FN void SimExecution::acquire_point(const Site* site) {
+void SimExecution::acquire_point(const Site* site) {
   acquiring_ = true;
   quiet_point(site);
   acquiring_ = false;
 }
 
-DWH_QUIET_FN void SimExecution::point(const Site* site) {
+void SimExecution::point(const Site* site) {
   QuietAccesses q;
   quiet_point(site);
 }
 
-DWH_QUIET_FN void SimExecution::quiet_point(const Site* site) {
+void SimExecution::quiet_point(const Site* site) {
   if (aborting_) return;
   record(site, TraceKind::kPoint);
   check_budget(site);
   reschedule(true, site);
 }
 
-DWH_QUIET_FN void SimExecution::block(WaitKind kind, const void* obj, const Site* site) {
+void SimExecution::block(WaitKind kind, const void* obj, const Site* site) {
   Thread& t = threads_[cur_];
   set_state(t, State::kBlocked);
   t.wait = kind;
@@ -53,7 +53,7 @@ DWH_QUIET_FN void SimExecution::block(WaitKind kind, const void* obj, const Site
   t.wait_obj = nullptr;
 }
 
-DWH_QUIET_FN void SimExecution::wake_waiters(WaitKind kind, const void* obj) {
+void SimExecution::wake_waiters(WaitKind kind, const void* obj) {
   for (const int i : live_) {  // a finished thread waits for nothing
     Thread& t = threads_[i];
     if (t.state == State::kBlocked && t.wait == kind && t.wait_obj == obj) {
@@ -62,7 +62,7 @@ DWH_QUIET_FN void SimExecution::wake_waiters(WaitKind kind, const void* obj) {
   }
 }
 
-DWH_QUIET_FN void SimExecution::mutex_lock(Mutex& m, const Site* site) {
+void SimExecution::mutex_lock(Mutex& m, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   acquire_point(site);
@@ -71,7 +71,7 @@ DWH_QUIET_FN void SimExecution::mutex_lock(Mutex& m, const Site* site) {
   tsan_acquire(&m);
 }
 
-DWH_QUIET_FN bool SimExecution::mutex_trylock(Mutex& m, const Site* site) {
+bool SimExecution::mutex_trylock(Mutex& m, const Site* site) {
   QuietAccesses q;
   if (aborting_) return false;
   acquire_point(site);
@@ -81,7 +81,7 @@ DWH_QUIET_FN bool SimExecution::mutex_trylock(Mutex& m, const Site* site) {
   return true;
 }
 
-DWH_QUIET_FN void SimExecution::mutex_unlock(Mutex& m, const Site* site) {
+void SimExecution::mutex_unlock(Mutex& m, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   if (m.owner_.load(std::memory_order_relaxed) != cur_) {
@@ -97,14 +97,14 @@ DWH_QUIET_FN void SimExecution::mutex_unlock(Mutex& m, const Site* site) {
   quiet_point(site);
 }
 
-DWH_QUIET_FN void SimExecution::event_init(Event& e, const Site* site) {
+void SimExecution::event_init(Event& e, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   quiet_point(site);
   e.done_ = 0;
 }
 
-DWH_QUIET_FN void SimExecution::event_signal(Event& e, const Site* site) {
+void SimExecution::event_signal(Event& e, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   if (site) quiet_point(site);
@@ -114,7 +114,7 @@ DWH_QUIET_FN void SimExecution::event_signal(Event& e, const Site* site) {
   wake_waiters(WaitKind::kEvent, &e);
 }
 
-DWH_QUIET_FN void SimExecution::event_wait(Event& e, const Site* site) {
+void SimExecution::event_wait(Event& e, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   acquire_point(site);
@@ -140,13 +140,13 @@ DWH_QUIET_FN void SimExecution::event_wait(Event& e, const Site* site) {
   tsan_acquire(&e);
 }
 
-DWH_QUIET_FN void SimExecution::event_ref(Event& e) {
+void SimExecution::event_ref(Event& e) {
   QuietAccesses q;
   e.reach_++;
   e.tracked_ = true;
 }
 
-DWH_QUIET_FN void SimExecution::event_unref(Event& e, const Site* site) {
+void SimExecution::event_unref(Event& e, const Site* site) {
   QuietAccesses q;
   e.reach_--;
   if (e.reach_ == 0) {
@@ -172,7 +172,7 @@ DWH_QUIET_FN void SimExecution::event_unref(Event& e, const Site* site) {
   raise(std::move(f));
 }
 
-DWH_QUIET_FN bool SimExecution::sleep(uint64_t ns, const Site* site) {
+bool SimExecution::sleep(uint64_t ns, const Site* site) {
   QuietAccesses q;
   if (aborting_) return false;
   record(site, TraceKind::kPoint);
@@ -186,7 +186,7 @@ DWH_QUIET_FN bool SimExecution::sleep(uint64_t ns, const Site* site) {
   return t.interrupted;
 }
 
-DWH_QUIET_FN void SimExecution::wake(int tid, const Site* site) {
+void SimExecution::wake(int tid, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   quiet_point(site);
@@ -197,7 +197,7 @@ DWH_QUIET_FN void SimExecution::wake(int tid, const Site* site) {
   }
 }
 
-DWH_QUIET_FN void SimExecution::join(int tid, const Site* site) {
+void SimExecution::join(int tid, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   acquire_point(site);
@@ -224,7 +224,7 @@ std::string SimExecution::stack_of(int tid) const {
   return s;
 }
 
-DWH_QUIET_FN void SimExecution::append_stack(int tid, std::string* out) const {
+void SimExecution::append_stack(int tid, std::string* out) const {
   QuietAccesses q;
   const size_t start = out->size();
   for (const char* f : threads_[tid].frames) {
@@ -233,7 +233,7 @@ DWH_QUIET_FN void SimExecution::append_stack(int tid, std::string* out) const {
   }
 }
 
-DWH_QUIET_FN void SimExecution::note(std::string text) {
+void SimExecution::note(std::string text) {
   QuietAccesses q;
   if (!opts_.record_trace || aborting_) return;
   result_.notes.push_back(std::move(text));
@@ -241,12 +241,12 @@ DWH_QUIET_FN void SimExecution::note(std::string text) {
                                      static_cast<uint32_t>(result_.notes.size() - 1)});
 }
 
-DWH_QUIET_FN void SimExecution::report(Finding f) {
+void SimExecution::report(Finding f) {
   QuietAccesses q;
   raise(std::move(f));
 }
 
-DWH_QUIET_FN void SimExecution::raise(Finding f) {
+void SimExecution::raise(Finding f) {
   if (aborting_) return;
   if (f.tid < 0) f.tid = cur_;
   f.step = result_.steps;
