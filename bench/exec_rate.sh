@@ -55,7 +55,10 @@ deadlocks() {
   grep -cE 'WATCHDOG: deadlock detected|violation, not a finding.*deadlock' "$WORK/$1.log" || true
 }
 
-OS_ENV=(DWH_STOP_ON=harness-bug DWH_WATCHDOG_MS=1000)
+# The documented races (F10 on pause-rfc) are suppressed, as in the long
+# real-thread lanes: a report would end the row without a rate.
+OS_ENV=(DWH_STOP_ON=harness-bug DWH_WATCHDOG_MS=1000
+  TSAN_OPTIONS="suppressions=$ROOT/ci/tsan-known-races.supp")
 echo "| target | build | profile | execs/s (16-op programs) | target |"
 echo "|---|---|---|---:|---:|"
 echo "| fuzz_walk_sim | libFuzzer, no sanitizer | $PROFILE | $(rate plain "$ROOT/build/fuzz-plain/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE) | >= 20000 |"
@@ -68,5 +71,5 @@ echo "| fuzz_walk_sim | libFuzzer + TSan (fuzz-tsan) | $PROFILE | $(rate tsan "$
 echo "| fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | $PROFILE | $(rate os "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" "$RUNS_OS" "$WORK/corpus" $PROFILE "${OS_ENV[@]}") | >= 300 |"
 echo "| fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | v7.0 | $(rate os-v7.0 "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" "$RUNS_OS" "$WORK/corpus-v7.0" v7.0 "${OS_ENV[@]}") | >= 300 |"
 echo
-echo "fuzz_walk_os: $(abandoned os) run(s) on $PROFILE and $(abandoned os-v7.0) on v7.0 abandoned, $(deadlocks os) and $(deadlocks os-v7.0) of them deadlocks ended by the detector, the rest after 1 s (watchdog, run budget or a caller-contract violation); included in the rates."
+echo "fuzz_walk_os: $(abandoned os) run(s) on $PROFILE and $(abandoned os-v7.0) on v7.0 ended early, $(deadlocks os) and $(deadlocks os-v7.0) of them deadlocks ended by the detector, the rest after 1 s (watchdog, run budget or a caller-contract violation); included in the rates."
 print_command bench/exec_rate.sh "$RUNS_SIM" "$RUNS_OS"
