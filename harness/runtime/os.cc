@@ -321,7 +321,7 @@ RunResult OsExecution::run() {
     if (check_deadlock(now, finisher) || check_watchdog(now)) break;
     // After a caller-contract violation the verdict is settled; what follows
     // is its consequence. A run that then outlives the watchdog timeout is
-    // abandoned now rather than at the run budget.
+    // ended now rather than at the run budget.
     // (A violation reported after `now` was read is not late.)
     if (const uint64_t v = violation_ns_.load(std::memory_order_relaxed);
         v && now > v && now - v > watchdog_ns_) {

@@ -1,9 +1,11 @@
 // The free-running runtime: one OS thread per model thread (pooled across runs,
 // os.cc), real mutexes and condition variables, real time scaled by
 // Options::time_scale. The thread that calls run() is the monitor: it starts the
-// finisher when the clients are quiet and is the watchdog. Everything the monitor reads is a
-// relaxed atomic or read under TSan ignore annotations, so the harness adds no happens-before edges
-// between model threads and ThreadSanitizer sees the model's races as they are.
+// finisher when the clients are quiet, is the deadlock detector and the
+// watchdog, and ends a run that will not end by itself (reclaim()). Everything
+// the monitor reads is a relaxed atomic or read under TSan ignore annotations,
+// so the harness adds no happens-before edges between model threads and
+// ThreadSanitizer sees the model's races as they are.
 #pragma once
 
 #include <array>
