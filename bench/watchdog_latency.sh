@@ -68,35 +68,14 @@ print(f.get("file","") if f.get("verdict")==sys.argv[2] else "")' "$out/summary.
   echo "$delay $real"
 }
 
-echo "| build | timeout ms | trials | hangs | median delay ms | max delay ms | within timeout + 1 s | hang found in sim |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-for b in $BUILDS; do
-  for t in $TIMEOUTS; do
-    : >"$WORK/delays"
-    real=0
-    for ((i = 1; i <= TRIALS; i++)); do
-      read -r d r < <(trial "$b" "$t" "$i")
-      [[ $d == - ]] && continue
-      echo "$d" >>"$WORK/delays"
-      real=$((real + r))
-    done
-    hangs=$(wc -l <"$WORK/delays")
-    med=$(median <"$WORK/delays")
-    max=$(sort -g "$WORK/delays" | tail -1)
-    within=$(awk '$1 <= 1000 { n++ } END { print n + 0 }' "$WORK/delays")
-    echo "| $b | $t | $TRIALS | $hangs | $med | ${max:--} | $within/$hangs | $real/$hangs |"
-  done
-done
-echo
-echo "Deadlock detector (timeout 30000 ms; delay: since the deadlock's last thread began to wait):"
-echo
-echo "| build | trials | deadlocks | median delay ms | max delay ms | within 1 s | hang found in sim |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
-for b in $BUILDS; do
+# trials BUILD TIMEOUT [deadlock]: runs TRIALS trials and prints the row's cells
+# after the build and timeout: hangs | median | max | within 1 s of the
+# timeout | found in sim.
+trials() {
+  local d r real=0 hangs med max within
   : >"$WORK/delays"
-  real=0
   for ((i = 1; i <= TRIALS; i++)); do
-    read -r d r < <(trial "$b" 30000 "$i" deadlock)
+    read -r d r < <(trial "$1" "$2" "$i" "${3:-watchdog}")
     [[ $d == - ]] && continue
     echo "$d" >>"$WORK/delays"
     real=$((real + r))
@@ -105,6 +84,22 @@ for b in $BUILDS; do
   med=$(median <"$WORK/delays")
   max=$(sort -g "$WORK/delays" | tail -1)
   within=$(awk '$1 <= 1000 { n++ } END { print n + 0 }' "$WORK/delays")
-  echo "| $b | $TRIALS | $hangs | $med | ${max:--} | $within/$hangs | $real/$hangs |"
+  echo "$hangs | $med | ${max:--} | $within/$hangs | $real/$hangs"
+}
+
+echo "| build | timeout ms | trials | hangs | median delay ms | max delay ms | within timeout + 1 s | hang found in sim |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+for b in $BUILDS; do
+  for t in $TIMEOUTS; do
+    echo "| $b | $t | $TRIALS | $(trials "$b" "$t") |"
+  done
+done
+echo
+echo "Deadlock detector (timeout 30000 ms; delay: since the deadlock's last thread began to wait):"
+echo
+echo "| build | trials | deadlocks | median delay ms | max delay ms | within 1 s | hang found in sim |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for b in $BUILDS; do
+  echo "| $b | $TRIALS | $(trials "$b" 30000 deadlock) |"
 done
 print_command "BUILDS=\"$BUILDS\"" bench/watchdog_latency.sh "$TRIALS" "\"$TIMEOUTS\""
