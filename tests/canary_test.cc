@@ -123,21 +123,15 @@ rt::RunResult run_poller(int polls, uint64_t budget_ms, bool* abandoned) {
   o.watchdog_abort = false;
   o.watchdog_ms = 10000;
   o.run_budget_ms = budget_ms;
-  auto e = rt::make_os_execution(o);
-  auto* w = new kernel::World();
-  w->attach(*e);
-  e->spawn("cpu0", rt::ThreadKind::kClient, [polls] {
-    rt::Execution& x = rt::Execution::current();
-    for (int i = 0; polls < 0 || i < polls; i++) x.sleep(1000000, RT_SITE("poll"));
-  });
-  rt::RunResult r = e->run();
-  *abandoned = e->abandoned();
-  if (*abandoned) {
-    (void)e.release();  // the parked poller still uses both
-  } else {
-    delete w;
-  }
-  return r;
+  return canary::run_os_threads(
+      o,
+      [polls](rt::Execution& e) {
+        e.spawn("cpu0", rt::ThreadKind::kClient, [polls] {
+          rt::Execution& x = rt::Execution::current();
+          for (int i = 0; polls < 0 || i < polls; i++) x.sleep(1000000, RT_SITE("poll"));
+        });
+      },
+      abandoned);
 }
 
 TEST(CanaryOs, RunBudgetReportsAPollerThatNeverEnds) {
@@ -159,23 +153,21 @@ TEST(CanaryOs, AViolationThatNeverEndsIsEndedAtTheWatchdog) {
   o.watchdog_abort = false;
   o.watchdog_ms = 200;
   o.run_budget_ms = 600000;
-  auto e = rt::make_os_execution(o);
-  auto* w = new kernel::World();
-  w->attach(*e);
-  e->spawn("cpu0", rt::ThreadKind::kClient, [] {
-    rt::Execution& x = rt::Execution::current();
-    rt::Finding f;
-    f.verdict = rt::Verdict::kCallerContract;
-    f.message = "planted caller bug";
-    x.report(std::move(f));
-    for (;;) x.sleep(1000000, RT_SITE("poll"));
-  });
-  const rt::RunResult r = e->run();
-  if (e->abandoned()) {
-    (void)e.release();  // the poller still uses both
-    FAIL() << "the poller was not unwound";
-  }
-  delete w;
+  bool abandoned = true;
+  const rt::RunResult r = canary::run_os_threads(
+      o,
+      [](rt::Execution& e) {
+        e.spawn("cpu0", rt::ThreadKind::kClient, [] {
+          rt::Execution& x = rt::Execution::current();
+          rt::Finding f;
+          f.verdict = rt::Verdict::kCallerContract;
+          f.message = "planted caller bug";
+          x.report(std::move(f));
+          for (;;) x.sleep(1000000, RT_SITE("poll"));
+        });
+      },
+      &abandoned);
+  ASSERT_FALSE(abandoned) << "the poller was not unwound";
   ASSERT_EQ(r.verdict, rt::Verdict::kCallerContract);
   ASSERT_EQ(r.findings.size(), 2u);
   EXPECT_EQ(r.findings[1].verdict, rt::Verdict::kLivelock);
@@ -195,31 +187,26 @@ rt::RunResult run_finisher_case(bool finisher_waits, bool* abandoned) {
   o.watchdog_ms = 30000;
   // No grace: only the detector may start the finisher while cpu0 waits.
   o.finisher_grace_ns = UINT64_MAX / 2;
-  auto e = rt::make_os_execution(o);
-  auto* w = new kernel::World();
-  w->attach(*e);
   struct Shared {
     kernel::completion served{"served"}, never{"never"};
   };
   auto* s = new Shared;
-  e->spawn("cpu0", rt::ThreadKind::kClient, [s] {
-    init_completion(&s->served);
-    wait_for_completion(&s->served);
-  });
-  e->spawn("teardown", rt::ThreadKind::kFinisher, [s, finisher_waits] {
-    complete(&s->served);
-    if (!finisher_waits) return;
-    init_completion(&s->never);
-    wait_for_completion(&s->never);
-  });
-  rt::RunResult r = e->run();
-  *abandoned = e->abandoned();
-  if (*abandoned) {
-    (void)e.release();  // the waiters still use all three
-  } else {
-    delete s;
-    delete w;
-  }
+  const rt::RunResult r = canary::run_os_threads(
+      o,
+      [s, finisher_waits](rt::Execution& e) {
+        e.spawn("cpu0", rt::ThreadKind::kClient, [s] {
+          init_completion(&s->served);
+          wait_for_completion(&s->served);
+        });
+        e.spawn("teardown", rt::ThreadKind::kFinisher, [s, finisher_waits] {
+          complete(&s->served);
+          if (!finisher_waits) return;
+          init_completion(&s->never);
+          wait_for_completion(&s->never);
+        });
+      },
+      abandoned);
+  if (!*abandoned) delete s;  // else the waiters still use it
   return r;
 }
 
@@ -248,29 +235,30 @@ TEST(CanaryOs, AnAbbaDeadlockIsReportedAndAbandoned) {
   rt::Options o;
   o.watchdog_abort = false;
   o.watchdog_ms = 30000;
-  auto e = rt::make_os_execution(o);
-  auto* w = new kernel::World();
-  w->attach(*e);
   struct Shared {
     kernel::mutex a{"a"}, b{"b"};
     kernel::completion a_held{"a held"}, b_held{"b held"};
   };
   auto* s = new Shared;
-  e->spawn("cpu0", rt::ThreadKind::kClient, [s] {
-    mutex_lock(&s->a);
-    complete(&s->a_held);
-    wait_for_completion(&s->b_held);
-    mutex_lock(&s->b);
-  });
-  e->spawn("cpu1", rt::ThreadKind::kClient, [s] {
-    mutex_lock(&s->b);
-    complete(&s->b_held);
-    wait_for_completion(&s->a_held);
-    mutex_lock(&s->a);
-  });
-  const rt::RunResult r = e->run();
-  const bool abandoned = e->abandoned();
-  if (abandoned) (void)e.release();  // both threads wait forever
+  bool abandoned = false;
+  const rt::RunResult r = canary::run_os_threads(
+      o,
+      [s](rt::Execution& e) {
+        e.spawn("cpu0", rt::ThreadKind::kClient, [s] {
+          mutex_lock(&s->a);
+          complete(&s->a_held);
+          wait_for_completion(&s->b_held);
+          mutex_lock(&s->b);
+        });
+        e.spawn("cpu1", rt::ThreadKind::kClient, [s] {
+          mutex_lock(&s->b);
+          complete(&s->b_held);
+          wait_for_completion(&s->a_held);
+          mutex_lock(&s->a);
+        });
+      },
+      &abandoned);
+  if (!abandoned) delete s;  // else both threads wait on it forever
   ASSERT_EQ(r.verdict, rt::Verdict::kDeadlock);
   ASSERT_EQ(r.findings[0].blocked.size(), 2u);
   EXPECT_EQ(r.findings[0].blocked[0].holder, r.findings[0].blocked[1].tid);
