@@ -25,12 +25,15 @@ void fiber_create(Fiber& fb, void (*entry)(void*), void* arg) {
   // fiber would by itself: it may be a pooled one (tsan_create_fiber()).
   const void* created = &fb;
   tsan_release(created);
+  const StackRange* own = &fb.stack;
   fb.f = boost::context::fiber(std::allocator_arg, PooledStack(),
-                               [entry, arg, created](boost::context::fiber&& s) {
+                               [entry, arg, created, own](boost::context::fiber&& s) {
+                                 const void* frames = caller_frames();
                                  after_switch(nullptr, &tl_sched_stack);
                                  tsan_acquire(created);
                                  tl_sched = std::move(s);
                                  entry(arg);
+                                 stack_returned(*own, frames);
                                  before_switch(tl_sched_tsan, tl_sched_stack, nullptr);
                                  return std::move(tl_sched);
                                });

@@ -1,5 +1,7 @@
 #include "harness/runtime/fiber_stack.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <vector>
@@ -45,6 +47,11 @@ struct Pool {
 };
 thread_local Pool tl_pool;
 thread_local StackRange tl_last;
+// The stack of the fiber whose entry has just returned on this OS thread, and
+// where the frames still on it begin (see stack_returned()); Boost frees it
+// right after the switch away from it.
+thread_local const void* tl_returned = nullptr;
+thread_local const void* tl_returned_frames = nullptr;
 #ifdef DWH_HAVE_TSAN
 // TSan fibers of finished model threads, reused as the stacks are (see
 // recycle_fiber_stacks()). A TSan fiber is a whole TSan thread: creating one maps
@@ -92,12 +99,62 @@ StackRange last_stack() {
   return tl_last;
 }
 
+// Out of line, so its frame lies below every local of its caller.
+__attribute__((noinline)) const void* caller_frames() {
+  return __builtin_frame_address(0);
+}
+
+void stack_returned(StackRange stack, const void* frames) {
+  tl_returned = stack.bottom;
+  tl_returned_frames = frames;
+}
+
+#ifdef DWH_HAVE_ASAN
+namespace {
+// Clears the shadow of a whole stack in pieces whose shadow is below ASan's
+// clear_shadow_mmap_threshold (64 KiB by default): a larger piece is cleared by
+// mapping fresh zero pages over its shadow, and the next fiber on this stack
+// takes a page fault for every shadow page it touches again.
+void unpoison_stack(void* p, size_t size) {
+  constexpr size_t kPiece = 256 * 1024;  // 32 KiB of shadow
+  for (size_t off = 0; off < size; off += kPiece) {
+    __asan_unpoison_memory_region(static_cast<char*>(p) + off, std::min(kPiece, size - off));
+  }
+}
+}  // namespace
+#endif
+
+bool pooled_stack_poisoned() {
+#ifdef DWH_HAVE_ASAN
+  const size_t size = PooledStack::stack_size();
+  for (void* p : tl_pool.free) {
+    if (__asan_region_is_poisoned(p, size)) return true;
+  }
+#endif
+  return false;
+}
+
 void PooledStack::deallocate(boost::context::stack_context& sc) noexcept {
   void* p = static_cast<char*>(sc.sp) - sc.size;
 #ifdef DWH_HAVE_ASAN
-  // A fiber unwound by an exception can leave poisoned frames behind.
-  __asan_unpoison_memory_region(p, sc.size);
+  // A fiber whose entry returned has popped every frame it pushed, and every
+  // exception it threw on the way unpoisoned the frames it unwound (ASan's
+  // __cxa_throw hook, which knows the fiber's bounds from the switch
+  // annotations). What is left are Boost's entry frames above it, which never
+  // return, and the shadow of those few hundred bytes is cleared. Any other
+  // fiber, one Boost unwound while suspended, gets its whole stack cleared. The
+  // FiberStack tests check both.
+  if (p == tl_returned) {
+    char* from = static_cast<char*>(const_cast<void*>(tl_returned_frames));
+    from = reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(from) & ~uintptr_t{63});
+    char* top = static_cast<char*>(sc.sp);
+    if (from < static_cast<char*>(p) || from > top) from = static_cast<char*>(p);
+    unpoison_stack(from, top - from);
+  } else {
+    unpoison_stack(p, sc.size);
+  }
 #endif
+  tl_returned = nullptr;
 #ifdef DWH_HAVE_TSAN
   // Not reused within the execution: to ThreadSanitizer a stack reused by a
   // later fiber of the same run would look like memory shared, unordered,

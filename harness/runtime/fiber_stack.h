@@ -22,6 +22,15 @@ class PooledStack {
 };
 // The range of the stack most recently handed out on this OS thread.
 StackRange last_stack();
+// The entry of the fiber on `stack` has returned: every frame below `frames`
+// (an address in the frame of a function the entry wrapper called first) is
+// popped, so deallocate() clears the ASan shadow only from there to the top.
+void stack_returned(StackRange stack, const void* frames);
+// An address just below the caller's frame.
+const void* caller_frames();
+// Whether any byte of a stack in this OS thread's free list is poisoned to ASan
+// (false without ASan): a stack handed out poisoned gives false reports.
+bool pooled_stack_poisoned();
 // Under ThreadSanitizer a finished fiber's stack, and its TSan fiber, wait for
 // this call before they are handed out again. The sim runtime calls it when an execution begins:
 // every fiber of an earlier execution on this OS thread has finished, and its run happens before
