@@ -33,7 +33,6 @@ int SimExecution::spawn(std::string name, ThreadKind kind, std::function<void()>
   t.name = std::move(name);
   t.kind = kind;
   t.body = std::move(body);
-  t.frames.reserve(8);  // deeper than the model's protocol stacks go
   live_.push_back(tid);
   sched_epoch_++;
   // The child starts after everything its creator did so far.
@@ -41,7 +40,7 @@ int SimExecution::spawn(std::string name, ThreadKind kind, std::function<void()>
   return tid;
 }
 
-void SimExecution::record(const Site* site, TraceKind kind) {
+DWH_SIM_STEP void SimExecution::record(const Site* site, TraceKind kind) {
   Thread& t = threads_[cur_];
   result_.steps++;
   t.last_ran = result_.steps;
@@ -54,7 +53,7 @@ void SimExecution::record(const Site* site, TraceKind kind) {
   }
 }
 
-bool SimExecution::finisher_eligible() const {
+DWH_SIM_STEP bool SimExecution::finisher_eligible() const {
   bool all_done = true, all_quiet = true, others_live = false;
   for (const int tid : live_) {
     const Thread& t = threads_[tid];
@@ -76,7 +75,7 @@ bool SimExecution::finisher_eligible() const {
 
 // Called from a model thread: the runtime's own clock bookkeeping, not state
 // the model shares, so ThreadSanitizer must not see it.
-void SimExecution::progress() {
+DWH_SIM_STEP void SimExecution::progress() {
   QuietAccesses q;
   last_client_ns_ = now_;
 }
@@ -93,7 +92,7 @@ bool verify_candidates() {
 }
 }  // namespace
 
-void SimExecution::candidates(bool cur_can_run) {
+DWH_SIM_STEP void SimExecution::candidates(bool cur_can_run) {
   const CandsKey key{sched_epoch_, now_, last_client_ns_, cur_, cur_can_run};
   if (cands_cached_ && key == cands_key_ && result_.steps < cands_valid_until_) {
     if (verify_candidates()) {
@@ -117,7 +116,7 @@ void SimExecution::candidates(bool cur_can_run) {
   cands_cached_ = true;
 }
 
-void SimExecution::compute_candidates(bool cur_can_run) {
+DWH_SIM_STEP void SimExecution::compute_candidates(bool cur_can_run) {
   cands_.clear();
   cands_valid_until_ = UINT64_MAX;
   // A sleeper whose deadline virtual time has passed is simply runnable.
@@ -169,7 +168,7 @@ void SimExecution::compute_candidates(bool cur_can_run) {
   }
 }
 
-size_t SimExecution::default_choice(bool cur_can_run) const {
+DWH_SIM_STEP size_t SimExecution::default_choice(bool cur_can_run) const {
   size_t best = cands_.size();
   for (size_t i = 0; i < cands_.size(); i++) {
     if (cur_can_run && cands_[i].tid == cur_) return i;
@@ -188,7 +187,7 @@ size_t SimExecution::default_choice(bool cur_can_run) const {
   return best;
 }
 
-int SimExecution::decide(bool cur_can_run) {
+DWH_SIM_STEP int SimExecution::decide(bool cur_can_run) {
   candidates(cur_can_run);
   if (cands_.empty()) {
     for (const Thread& t : threads_) {
@@ -213,7 +212,7 @@ int SimExecution::decide(bool cur_can_run) {
       rec_count_++;
     }
   }
-  const Candidate c = cands_[pick];
+  const Candidate& c = cands_[pick];
   if (c.sleeping) {
     now_ = std::max(now_, c.wake_ns);
     set_state(threads_[c.tid], State::kRunnable);
@@ -222,7 +221,7 @@ int SimExecution::decide(bool cur_can_run) {
   return c.tid;
 }
 
-void SimExecution::reschedule(bool cur_can_run, const Site* site) {
+DWH_SIM_STEP void SimExecution::reschedule(bool cur_can_run, const Site* site) {
   (void)site;
   const int n = decide(cur_can_run);
   if (n == cur_) return;

@@ -9,7 +9,7 @@
 
 namespace rt {
 
-void SimExecution::check_budget(const Site* site) {
+DWH_SIM_STEP void SimExecution::check_budget(const Site* site) {
   if (result_.steps <= opts_.max_steps && now_ <= opts_.max_virtual_ns) return;
   Finding f = hang_finding(Verdict::kLivelock, "livelock: step or time budget ran out", site);
   for (const BlockedThread& b : f.blocked) {
@@ -22,25 +22,25 @@ void SimExecution::check_budget(const Site* site) {
   raise(std::move(f));
 }
 
-void SimExecution::acquire_point(const Site* site) {
+DWH_SIM_STEP void SimExecution::acquire_point(const Site* site) {
   acquiring_ = true;
   quiet_point(site);
   acquiring_ = false;
 }
 
-void SimExecution::point(const Site* site) {
+DWH_SIM_STEP void SimExecution::point(const Site* site) {
   QuietAccesses q;
   quiet_point(site);
 }
 
-void SimExecution::quiet_point(const Site* site) {
+DWH_SIM_STEP void SimExecution::quiet_point(const Site* site) {
   if (aborting_) return;
   record(site, TraceKind::kPoint);
   check_budget(site);
   reschedule(true, site);
 }
 
-void SimExecution::block(WaitKind kind, const void* obj, const Site* site) {
+DWH_SIM_STEP void SimExecution::block(WaitKind kind, const void* obj, const Site* site) {
   Thread& t = threads_[cur_];
   set_state(t, State::kBlocked);
   t.wait = kind;
@@ -53,7 +53,7 @@ void SimExecution::block(WaitKind kind, const void* obj, const Site* site) {
   t.wait_obj = nullptr;
 }
 
-void SimExecution::wake_waiters(WaitKind kind, const void* obj) {
+DWH_SIM_STEP void SimExecution::wake_waiters(WaitKind kind, const void* obj) {
   for (const int i : live_) {  // a finished thread waits for nothing
     Thread& t = threads_[i];
     if (t.state == State::kBlocked && t.wait == kind && t.wait_obj == obj) {
@@ -62,7 +62,7 @@ void SimExecution::wake_waiters(WaitKind kind, const void* obj) {
   }
 }
 
-void SimExecution::mutex_lock(Mutex& m, const Site* site) {
+DWH_SIM_STEP void SimExecution::mutex_lock(Mutex& m, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   acquire_point(site);
@@ -71,7 +71,7 @@ void SimExecution::mutex_lock(Mutex& m, const Site* site) {
   tsan_acquire(&m);
 }
 
-bool SimExecution::mutex_trylock(Mutex& m, const Site* site) {
+DWH_SIM_STEP bool SimExecution::mutex_trylock(Mutex& m, const Site* site) {
   QuietAccesses q;
   if (aborting_) return false;
   acquire_point(site);
@@ -81,7 +81,7 @@ bool SimExecution::mutex_trylock(Mutex& m, const Site* site) {
   return true;
 }
 
-void SimExecution::mutex_unlock(Mutex& m, const Site* site) {
+DWH_SIM_STEP void SimExecution::mutex_unlock(Mutex& m, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   if (m.owner_.load(std::memory_order_relaxed) != cur_) {
@@ -104,7 +104,7 @@ void SimExecution::event_init(Event& e, const Site* site) {
   e.done_ = 0;
 }
 
-void SimExecution::event_signal(Event& e, const Site* site) {
+DWH_SIM_STEP void SimExecution::event_signal(Event& e, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   if (site) quiet_point(site);
@@ -114,7 +114,7 @@ void SimExecution::event_signal(Event& e, const Site* site) {
   wake_waiters(WaitKind::kEvent, &e);
 }
 
-void SimExecution::event_wait(Event& e, const Site* site) {
+DWH_SIM_STEP void SimExecution::event_wait(Event& e, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   acquire_point(site);
@@ -172,7 +172,7 @@ void SimExecution::event_unref(Event& e, const Site* site) {
   raise(std::move(f));
 }
 
-bool SimExecution::sleep(uint64_t ns, const Site* site) {
+DWH_SIM_STEP bool SimExecution::sleep(uint64_t ns, const Site* site) {
   QuietAccesses q;
   if (aborting_) return false;
   record(site, TraceKind::kPoint);
@@ -209,11 +209,11 @@ void SimExecution::join(int tid, const Site* site) {
 // no two threads write them, and the one reader of another thread's frames,
 // stack_of(), is quiet. (A quiet scope costs TSan a stack-depot insertion per
 // annotation; a frame is pushed and popped by every RT_FRAME function.)
-void SimExecution::push_frame(const char* name) {
+DWH_SIM_STEP void SimExecution::push_frame(const char* name) {
   threads_[cur_].frames.push_back(name);
 }
 
-void SimExecution::pop_frame() {
+DWH_SIM_STEP void SimExecution::pop_frame() {
   auto& f = threads_[cur_].frames;
   if (!f.empty()) f.pop_back();
 }
@@ -265,7 +265,8 @@ std::string SimExecution::wait_text(const Thread& t) const {
     }
     case WaitKind::kEvent: {
       const auto* e = static_cast<const Event*>(t.wait_obj);
-      return std::string("completion ") + (e->label().empty() ? e->name() : e->label());
+      return std::string("completion ")
+          .append(e->label().empty() ? std::string_view(e->name()) : e->label());
     }
     case WaitKind::kJoin:
       return "exit of " + static_cast<const Thread*>(t.wait_obj)->name;
