@@ -150,7 +150,7 @@ void kdamond_call_local_list(damon_ctx* ctx, bool cancel) {
   mutex_lock(&ctx->call_controls_lock);
   ctx->call_controls.splice_tail_init(controls, RT_SITE("take requests"));
   mutex_unlock(&ctx->call_controls_lock);
-  const std::vector<damon_call_control*> todo = controls.items();
+  const kernel::List<damon_call_control>::Items todo = controls.items();
   for (damon_call_control* control : todo) {
     request_get(control);
     const bool repeat = READ(control, repeat, "read repeat");

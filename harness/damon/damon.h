@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "harness/damon/profile.h"
 #include "harness/kernel/kernel.h"
 #include "harness/kernel/list.h"
@@ -145,7 +147,7 @@ struct damon_ctx : kernel::Tracked {
   unsigned long next_aggregation_sis = 0;
   unsigned long next_ops_update_sis = 0;
 
-  std::vector<damos*> schemes;
+  boost::container::small_vector<damos*, kMaxSchemes> schemes;
   damon_target target;
   bool has_target = false;
   // ops.target_valid(): false once the monitored process "exited".

@@ -167,7 +167,7 @@ void kfree_at(Tracked* obj, const rt::Site* site) {
   World::current().died(obj, site);
 }
 
-CallerFrame::CallerFrame(std::string owner) : owner_(std::move(owner)) {}
+CallerFrame::CallerFrame(std::string_view owner) : owner_(owner) {}
 
 CallerFrame::~CallerFrame() {
   if (!rt::Execution::current_or_null()) return;

@@ -12,8 +12,11 @@
 #include <cerrno>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "harness/kernel/world.h"
 #include "harness/runtime/execution.h"
@@ -89,16 +92,18 @@ void kfree_at(Tracked* obj, const rt::Site* site);
 // (the owning call returned). Never fails.
 class CallerFrame {
  public:
-  explicit CallerFrame(std::string owner);  // "cpu0 op#3 walk ctx0"
-  ~CallerFrame();                           // every object made here dies
+  // "cpu0 op#3 walk ctx0"; the text must outlive the frame (the World keeps its
+  // own copy for reports).
+  explicit CallerFrame(std::string_view owner);
+  ~CallerFrame();  // every object made here dies
   CallerFrame(const CallerFrame&) = delete;
   CallerFrame& operator=(const CallerFrame&) = delete;
   template <class T>
   T* make(const char* what);
 
  private:
-  std::string owner_;
-  std::vector<Tracked*> objs_;
+  std::string_view owner_;
+  boost::container::small_vector<Tracked*, 2> objs_;  // a frame makes one or two
 };
 
 // Lifetime check without a scheduling point (list neighbours).

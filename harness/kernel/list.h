@@ -7,7 +7,8 @@
 #pragma once
 
 #include <algorithm>
-#include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "harness/kernel/kernel.h"
 
@@ -35,6 +36,8 @@ class RefPtr {
 template <class T>
 class List {
  public:
+  // Request lists hold a few entries: inline, no heap allocation per list.
+  using Items = boost::container::small_vector<T*, 4>;
   List() = default;
   List(const List&) = delete;
   List& operator=(const List&) = delete;
@@ -43,7 +46,7 @@ class List {
   size_t size() const { return v_.size(); }
   T* first() const { return v_.empty() ? nullptr : v_.front(); }
   bool contains(const T* p) const { return std::find(v_.begin(), v_.end(), p) != v_.end(); }
-  const std::vector<T*>& items() const { return v_; }
+  const Items& items() const { return v_; }
   void add_tail(T* node, const rt::Site* site);  // list_add_tail(&node->list, head)
   // list_add_tail(head, &node->list), the 6.17 swapped-argument form: the head is
   // spliced into the node's ring, so every earlier entry falls off the list.
@@ -54,7 +57,7 @@ class List {
   void clear_quiet();
 
  private:
-  std::vector<T*> v_;
+  Items v_;
 };
 
 }  // namespace kernel

@@ -47,7 +47,7 @@ template <class T>
 void List<T>::add_tail_swapped(T* node, const rt::Site* site) {
   check_alive_at(node, site);
   list_detail::ref(list_detail::reach_of(node));
-  std::vector<T*> dropped;
+  Items dropped;
   dropped.swap(v_);
   v_.push_back(node);
   for (T* d : dropped) list_detail::unref(list_detail::reach_of(d), site);
@@ -71,14 +71,14 @@ void List<T>::splice_tail_init(List& dst, const rt::Site* site) {
     list_detail::ref(list_detail::reach_of(n));
     dst.v_.push_back(n);
   }
-  std::vector<T*> moved;
+  Items moved;
   moved.swap(v_);
   for (T* n : moved) list_detail::unref(list_detail::reach_of(n), site);
 }
 
 template <class T>
 void List<T>::clear_quiet() {
-  std::vector<T*> old;
+  Items old;
   old.swap(v_);
   if (!rt::Execution::current_or_null()) return;
   for (T* n : old) list_detail::unref(list_detail::reach_of(n), nullptr);

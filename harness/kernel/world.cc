@@ -27,9 +27,23 @@ void set_access_hook(AccessHook hook) {
 // Sized for nearly every run of 16 operations (26 records and 550 characters
 // of text at the median, 40 and 1,000 at most on the bench corpus), so that
 // neither the table nor the texts grow.
-World::World() : index_(128, 0) {
+World::Tables& World::spare_tables() {
+  thread_local Tables t;
+  return t;
+}
+
+World::World() {
+  Tables& spare = spare_tables();
+  records_.swap(spare.records);
+  index_.swap(spare.index);
+  text_.swap(spare.text);
+  kept_.swap(spare.kept);
+  records_.clear();
   records_.reserve(40);
+  index_.assign(128, 0);
+  text_.clear();
   text_.reserve(1024);
+  kept_.clear();
 #ifndef DWH_WORLD_ASAN
   kept_.reserve(32);
 #endif
@@ -40,6 +54,11 @@ World::~World() {
     if (e.rec.alive) delete const_cast<Tracked*>(e.obj);
   }
   for (void* p : kept_) ::operator delete(p);
+  Tables& spare = spare_tables();
+  spare.records.swap(records_);
+  spare.index.swap(index_);
+  spare.text.swap(text_);
+  spare.kept.swap(kept_);
 }
 
 size_t World::slot_of(const Tracked* obj) const {

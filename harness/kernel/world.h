@@ -145,6 +145,17 @@ class World {
   Record* find(const Tracked* obj);
   const Record* find(const Tracked* obj) const;
   std::vector<void*> kept_;  // memory of dead objects, freed at the end
+  // The tables' buffers, handed from a World that ends to the next one made on
+  // the same OS thread: a fuzzer makes a World per execution, and these would
+  // be four heap allocations of it. Only the capacity is reused; every World
+  // starts empty.
+  struct Tables {
+    std::vector<Entry> records;
+    std::vector<uint32_t> index;
+    std::string text;
+    std::vector<void*> kept;
+  };
+  static Tables& spare_tables();
   // kthread tid -> task (nullptr: none), for current_task(); tids are small
   // indexes into the execution's threads.
   std::vector<struct task_struct*> tasks_;

@@ -35,7 +35,7 @@ std::unique_ptr<rt::Strategy> make_strategy(const Program& p, const RunConfig& c
 }
 
 void client_body(RunState& st, int client) {
-  const Program& p = st.program;
+  const Program& p = *st.program;
   rt::Execution& e = rt::Execution::current();
   for (size_t i = 0; i < p.ops[client].size(); i++) {
     const Op& op = p.ops[client][i];
@@ -95,7 +95,12 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
   st->profile = cfg.profile;
   st->core = damon::damon_core_create(*world, cfg.profile);
   st->core->observer = &st->oracle;
-  st->program = p;
+  if (cfg.runtime == rt::RuntimeKind::kSim) {
+    st->program = &p;
+  } else {
+    st->program_copy = p;
+    st->program = &st->program_copy;
+  }
 
   const int nr_clients = p.nr_clients();
   st->client_tids.reserve(nr_clients);

@@ -2,6 +2,9 @@
 // stack controls for one-shot calls and walks (sysfs), a static repeat control
 // (reclaim, lru_sort, stat), a kmalloc'd dealloc_on_cancel repeat control
 // (sysfs), and commits through damon_call while running, directly while stopped.
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
 #include <string>
 
 #include "harness/program/run_state.h"
@@ -50,7 +53,7 @@ int commit_fn(void* data) {
 
 // sysfs "commit" / a module's commit_inputs: build a parameter ctx, then
 // commit it inside the kdamond if running, directly otherwise.
-int commit(Slot& slot, const damon::damon_params& p, const std::string& owner) {
+int commit(Slot& slot, const damon::damon_params& p, std::string_view owner) {
   damon_ctx* ctx = slot.ctx.load();
   damon_ctx* param = damon::damon_build_param_ctx(p);
   if (!param) return -ENOMEM;
@@ -99,7 +102,7 @@ int stop(RunState& st, const Op& op) {
   return n ? damon::damon_stop(ctxs, n) : -ENODEV;
 }
 
-int walk(RunState& st, Slot& slot, const std::string& owner) {
+int walk(RunState& st, Slot& slot, std::string_view owner) {
   auto rec = std::make_unique<WalkRecord>();
   WalkRecord* w = rec.get();
   {
@@ -118,7 +121,7 @@ int walk(RunState& st, Slot& slot, const std::string& owner) {
   return ret;
 }
 
-int call_once(RunState& st, Slot& slot, const std::string& owner) {
+int call_once(RunState& st, Slot& slot, std::string_view owner) {
   auto rec = std::make_unique<CallRecord>();
   CallRecord* r = rec.get();
   {
@@ -154,7 +157,7 @@ int call_repeat_static(RunState& st, int client, int ctx) {
 
 // sysfs: a kmalloc'd repeat control with dealloc_on_cancel, freed by the caller
 // when damon_call() fails and by the kdamond when it is canceled.
-int call_repeat_dealloc(RunState& st, Slot& slot, const std::string& owner) {
+int call_repeat_dealloc(RunState& st, Slot& slot, std::string_view owner) {
   auto* c = kernel::kzalloc_obj<damon::damon_call_control>("repeat control (dealloc_on_cancel)",
                                                            RT_SITE("kmalloc repeat control"));
   if (!c) return -ENOMEM;
@@ -177,7 +180,7 @@ int call_repeat_dealloc(RunState& st, Slot& slot, const std::string& owner) {
 
 // sysfs's "on" (damon_sysfs_turn_damon_on()): -EBUSY while the old ctx runs,
 // else damon_destroy_ctx() of it and a new one from the committed parameters.
-int recreate(RunState& st, int ctx, const std::string& owner) {
+int recreate(RunState& st, int ctx, std::string_view owner) {
   Slot& slot = st.slots[ctx];
   mutex_lock(&slot.caller_lock);
   if (damon_ctx* cur = slot.ctx.load(); cur && damon::damon_is_running(cur)) {
@@ -197,7 +200,8 @@ int recreate(RunState& st, int ctx, const std::string& owner) {
   if (busy) {
     mutex_unlock(&slot.caller_lock);
     caller_violation("damon_destroy_ctx() of ctx" + std::to_string(ctx) +
-                     " while another caller's call on it is in flight (" + owner + ")");
+                     " while another caller's call on it is in flight (" + std::string(owner) +
+                     ")");
     return -EINVAL;  // the os runtime goes on after a report: leave the ctx alone
   }
   if (old) damon::damon_destroy_ctx(old);
@@ -219,23 +223,42 @@ void setup_contexts(RunState& st) {
       auto* ctl = new damon::damon_call_control();
       w.born(ctl, "static repeat control", kernel::Owner::kStatic,
              "client " + std::to_string(c) + " module", nullptr);
-      ctl->completion.e.set_label("cpu" + std::to_string(c) + " static repeat control");
+      char label[48];
+      std::snprintf(label, sizeof label, "cpu%d static repeat control", c);
+      ctl->completion.e.set_label(label);
       st.statics[c][i] = ctl;
     }
   }
 }
 
-// The caller's name for what an op creates: "cpu<client> op#<index> <text>". Built
-// in one allocation, and only by the ops that name something.
-std::string owner_of(int client, int index, const std::string& text) {
-  const std::string c = std::to_string(client), i = std::to_string(index);
-  std::string s;
-  s.reserve(3 + c.size() + 4 + i.size() + 1 + text.size());
-  s.append("cpu").append(c).append(" op#").append(i).append(" ").append(text);
-  return s;
-}
+// The caller's name for what an op creates: "cpu<client> op#<index> <text>",
+// written into the caller's buffer (no heap allocation per op) and cut at its
+// size; only the ops that name something build it.
+class OwnerText {
+ public:
+  OwnerText(int client, int index, const std::string& text)
+      : client_(client), index_(index), text_(text) {}
+  std::string_view operator()() {
+    char* p = buf_;
+    char* const end = buf_ + sizeof buf_;
+    p = std::copy_n("cpu", 3, p);
+    p = std::to_chars(p, end, client_).ptr;
+    p = std::copy_n(" op#", 4, p);
+    p = std::to_chars(p, end, index_).ptr;
+    *p++ = ' ';
+    const size_t n = std::min(text_.size(), static_cast<size_t>(end - p));
+    p = std::copy_n(text_.data(), n, p);
+    return std::string_view(buf_, static_cast<size_t>(p - buf_));
+  }
+
+ private:
+  int client_, index_;
+  const std::string& text_;
+  char buf_[160];
+};
 
 int run_op(RunState& st, int client, int index, const Op& op, const std::string& text) {
+  OwnerText owner_of(client, index, text);
   const int ci = op.ctx();
   Slot& slot = st.slots[ci];
   const bool on_ctx = op.kind != OpKind::kFault && op.kind != OpKind::kSleep;
@@ -277,27 +300,27 @@ int run_op(RunState& st, int client, int index, const Op& op, const std::string&
       p = params_of(slot);
       p.pause = op.kind == OpKind::kPause;
       p.fail = false;
-      return commit(slot, p, owner_of(client, index, text));
+      return commit(slot, p, owner_of());
     case OpKind::kCommit:
       p = params_of(slot);
       p.nr_schemes = op.nr_schemes;
       for (int i = 0; i < kMaxSchemes; i++) p.apply_interval_us[i] = op.interval[i] * 5000ul;
       p.wmarks_active = op.wmarks_active;
       p.fail = op.fail;
-      return commit(slot, p, owner_of(client, index, text));
+      return commit(slot, p, owner_of());
     case OpKind::kWalk:
-      return walk(st, slot, owner_of(client, index, text));
+      return walk(st, slot, owner_of());
     case OpKind::kCall:
       // Before 6.17 there is no repeat mode: every caller used one-shot calls.
       if (op.call == CallMode::kOnce || !st.profile->has_repeat)
-        return call_once(st, slot, owner_of(client, index, text));
+        return call_once(st, slot, owner_of());
       if (op.call == CallMode::kRepeat) return call_repeat_static(st, client, ci);
-      return call_repeat_dealloc(st, slot, owner_of(client, index, text));
+      return call_repeat_dealloc(st, slot, owner_of());
     case OpKind::kInvalidate:
       damon::damon_invalidate_target(slot.ctx.load());
       return 0;
     case OpKind::kRecreate:
-      return recreate(st, ci, owner_of(client, index, text));
+      return recreate(st, ci, owner_of());
     case OpKind::kFault: {
       kernel::Faults& f = kernel::World::current().faults;
       (op.fault == FaultKind::kKthreadRun ? f.fail_kthread_run : f.fail_alloc).fetch_add(1);

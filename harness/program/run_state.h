@@ -42,7 +42,10 @@ struct RunState {
   // Module-style static repeat controls, one per (client, slot).
   damon::damon_call_control* statics[kMaxClients][kMaxCtxs] = {};
   CallRecord static_records[kMaxClients][kMaxCtxs];
-  Program program;
+  // The program the clients run. Sim threads never outlive execute(), so there
+  // it is the caller's; an abandoned os thread may, so there it is a copy.
+  const Program* program = nullptr;
+  Program program_copy;
   std::vector<OpResult> results;
   std::vector<std::unique_ptr<WalkRecord>> walks;  // kept for the run's length
   std::vector<std::unique_ptr<CallRecord>> calls;

@@ -8,6 +8,7 @@
 // The runtime knows nothing about DAMON.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/runtime/site.h"
@@ -60,9 +62,15 @@ class Event {
   Event(const Event&) = delete;
   Event& operator=(const Event&) = delete;
   const char* name() const { return name_; }
-  // Human-readable identity for reports ("walk#3"); set by the layer above.
-  void set_label(std::string label) { label_ = std::move(label); }
-  const std::string& label() const { return label_; }
+  // Human-readable identity for reports ("cpu0 op#3 walk ctx0"); set by the
+  // layer above. Kept inline, without a heap allocation per request; a label
+  // longer than kMaxLabel bytes is cut there.
+  static constexpr size_t kMaxLabel = 55;
+  void set_label(std::string_view label) {
+    label_len_ = static_cast<uint8_t>(std::min(label.size(), kMaxLabel));
+    std::copy_n(label.data(), label_len_, label_);
+  }
+  std::string_view label() const { return std::string_view(label_, label_len_); }
   unsigned done() const { return done_; }
   // complete() calls since construction (not reset by init): a request must
   // be completed at most once.
@@ -73,7 +81,8 @@ class Event {
   friend class SimExecution;
   friend class OsExecution;
   const char* name_;
-  std::string label_;
+  char label_[kMaxLabel];
+  uint8_t label_len_ = 0;
   unsigned done_ = 0;
   unsigned signals_ = 0;
   int reach_ = 0;
