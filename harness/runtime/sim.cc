@@ -15,10 +15,6 @@ SimExecution::SimExecution(Strategy& strategy, uint64_t run_index, const Options
     : strategy_(strategy), opts_(options) {
   recycle_fiber_stacks();
   strategy_.begin(run_index);
-  // A run has a handful of threads: one allocation each instead of a growing series.
-  cands_.reserve(16);
-  live_.reserve(8);
-  threads_.reserve(8);
   if (opts_.record_trace) result_.trace.reserve(1024);
 }
 
@@ -96,7 +92,7 @@ DWH_SIM_STEP void SimExecution::candidates(bool cur_can_run) {
   const CandsKey key{sched_epoch_, now_, last_client_ns_, cur_, cur_can_run};
   if (cands_cached_ && key == cands_key_ && result_.steps < cands_valid_until_) {
     if (verify_candidates()) {
-      const std::vector<Candidate> cached = cands_;
+      const auto cached = cands_;
       compute_candidates(cur_can_run);
       if (sched_epoch_ != key.epoch || cached.size() != cands_.size() ||
           !std::equal(cached.begin(), cached.end(), cands_.begin(),
@@ -202,7 +198,7 @@ DWH_SIM_STEP int SimExecution::decide(bool cur_can_run) {
   if (cands_.size() > 1) {
     strategy_.at_acquire = acquiring_;
     strategy_.current = cur_can_run ? cur_ : -1;
-    pick = strategy_.pick(cands_, def);
+    pick = strategy_.pick(std::span<const Candidate>(cands_.data(), cands_.size()), def);
     if (pick >= cands_.size()) pick = def;
     if (pick != def) {
       result_.schedule.preemptions.push_back(
@@ -258,7 +254,7 @@ void SimExecution::fiber_main(int tid) {
   QuietAccesses q;
   Thread& t = threads_[tid];
   set_state(t, State::kDone);
-  std::erase(live_, tid);
+  live_.erase(std::remove(live_.begin(), live_.end(), tid), live_.end());
   t.body = nullptr;
   tsan_release(&t);
   if (aborting_) return;
@@ -287,7 +283,7 @@ void SimExecution::unwind_all() {
     Thread& t = threads_[i];
     if (t.state == State::kNew) {
       set_state(t, State::kDone);
-      std::erase(live_, static_cast<int>(i));
+      live_.erase(std::remove(live_.begin(), live_.end(), static_cast<int>(i)), live_.end());
     }
     if (t.state == State::kDone) continue;
     resume(static_cast<int>(i));  // lands at its suspension point and throws AbortRun

@@ -19,10 +19,13 @@ namespace rt {
 // one load: the scheduling core indexes its threads at every point.
 template <class T>
 class StableVector {
+  // A run has a handful of threads: their pointers are inline.
+  using Slots = boost::container::small_vector<std::unique_ptr<T>, 8>;
+
  public:
   class iterator {
    public:
-    explicit iterator(typename std::vector<std::unique_ptr<T>>::const_iterator it) : it_(it) {}
+    explicit iterator(typename Slots::const_iterator it) : it_(it) {}
     T& operator*() const { return **it_; }
     iterator& operator++() {
       ++it_;
@@ -31,7 +34,7 @@ class StableVector {
     bool operator==(const iterator&) const = default;
 
    private:
-    typename std::vector<std::unique_ptr<T>>::const_iterator it_;
+    typename Slots::const_iterator it_;
   };
   T& operator[](size_t i) { return *v_[i]; }
   const T& operator[](size_t i) const { return *v_[i]; }
@@ -43,7 +46,7 @@ class StableVector {
   iterator end() const { return iterator(v_.end()); }
 
  private:
-  std::vector<std::unique_ptr<T>> v_;
+  Slots v_;
 };
 
 // UBSan's vptr check verifies, at every member access through a pointer or
@@ -181,10 +184,10 @@ class SimExecution final : public Execution {
   bool aborting_ = false;
   RunResult result_;
   uint32_t rec_count_ = 0;
-  std::vector<Candidate> cands_;
+  boost::container::small_vector<Candidate, 16> cands_;
   // Tids of the threads not yet kDone, ascending: what the scheduling core
   // scans (a run leaves many finished kdamonds behind).
-  std::vector<int> live_;
+  boost::container::small_vector<int, 8> live_;
   bool acquiring_ = false;  // the point being decided precedes an acquire
   // What a candidate set depends on besides the step count: the threads'
   // states and wake times (sched_epoch_), virtual time, the last client
