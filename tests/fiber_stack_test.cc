@@ -23,6 +23,8 @@
 #endif
 #ifdef DWH_TEST_ASAN
 #include <sanitizer/asan_interface.h>
+// ASan's run-time switch for fake stacks (ASAN_OPTIONS=detect_stack_use_after_return=1).
+extern "C" int __asan_option_detect_stack_use_after_return;
 #endif
 
 namespace {
@@ -146,6 +148,79 @@ TEST(FiberStack, AFiberDestroyedWhileSuspendedGetsItsStackCleared) {
   }  // Boost unwinds the suspended fiber here and frees its stack
   EXPECT_FALSE(state.resumed_again);
   EXPECT_FALSE(rt::pooled_stack_poisoned());
+}
+
+#ifdef DWH_TEST_ASAN
+// detect_stack_use_after_return on for the test's length, as OSS-Fuzz runs.
+struct UseAfterReturnOn {
+  int old = __asan_option_detect_stack_use_after_return;
+  UseAfterReturnOn() { __asan_option_detect_stack_use_after_return = 1; }
+  ~UseAfterReturnOn() { __asan_option_detect_stack_use_after_return = old; }
+};
+
+// Hands out the address of its local, which lives on the fake stack.
+__attribute__((noinline)) void leak_local(int** out) {
+  int x = 7;
+  volatile int* escape = &x;
+  *out = const_cast<int*>(escape);
+}
+
+struct Probe {
+  void* fake = nullptr;  // the fiber's fake stack, once it has one
+  bool use_after_return = false;
+};
+
+void probe_fiber(void* arg) {
+  auto* p = static_cast<Probe*>(arg);
+  int* dangling = nullptr;
+  leak_local(&dangling);  // the fiber now has a fake stack
+  p->fake = __asan_get_current_fake_stack();
+  if (p->use_after_return) *static_cast<volatile int*>(dangling) = 1;
+}
+
+// One fiber from creation to its return.
+void run_fiber(Probe* p, void** fake_start = nullptr) {
+  rt::Fiber fb;
+  rt::fiber_create(fb, probe_fiber, p);
+  if (fake_start) *fake_start = fb.fake_start;
+  rt::fiber_resume(fb);
+  rt::fiber_destroy(fb);
+}
+
+void use_after_return_on_a_reused_fake_stack() {
+  UseAfterReturnOn uar;
+  rt::fiber_scheduler_begin();
+  Probe first;
+  run_fiber(&first);
+  Probe second;
+  second.use_after_return = true;
+  run_fiber(&second);
+}
+#endif
+
+// With detect_stack_use_after_return, a fiber's fake stack stays with its
+// pooled stack, and the next fiber on that stack starts on it.
+TEST(FiberStack, TheNextFiberStartsOnTheFakeStackALastFiberLeft) {
+  SKIP_WITHOUT_ASAN();
+#ifdef DWH_TEST_ASAN
+  UseAfterReturnOn uar;
+  rt::fiber_scheduler_begin();
+  Probe first, second;
+  run_fiber(&first);
+  ASSERT_NE(first.fake, nullptr) << "the fiber got no fake stack";
+  void* start = nullptr;
+  run_fiber(&second, &start);
+  EXPECT_EQ(start, first.fake) << "the finished fiber's fake stack was not pooled";
+  EXPECT_EQ(second.fake, first.fake);
+#endif
+}
+
+// A reused fake stack still catches a use after return.
+TEST(FiberStackDeathTest, AUseAfterReturnOnAReusedFakeStackIsReported) {
+  SKIP_WITHOUT_ASAN();
+#ifdef DWH_TEST_ASAN
+  EXPECT_DEATH(use_after_return_on_a_reused_fake_stack(), "stack-use-after-return");
+#endif
 }
 
 }  // namespace

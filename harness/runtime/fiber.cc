@@ -25,19 +25,20 @@ void fiber_create(Fiber& fb, void (*entry)(void*), void* arg) {
   // fiber would by itself: it may be a pooled one (tsan_create_fiber()).
   const void* created = &fb;
   tsan_release(created);
-  const StackRange* own = &fb.stack;
-  fb.f = boost::context::fiber(std::allocator_arg, PooledStack(),
-                               [entry, arg, created, own](boost::context::fiber&& s) {
-                                 const void* frames = caller_frames();
-                                 after_switch(nullptr, &tl_sched_stack);
-                                 tsan_acquire(created);
-                                 tl_sched = std::move(s);
-                                 entry(arg);
-                                 stack_returned(*own, frames);
-                                 before_switch(tl_sched_tsan, tl_sched_stack, nullptr);
-                                 return std::move(tl_sched);
-                               });
+  const Fiber* self = &fb;
+  fb.f = boost::context::fiber(
+      std::allocator_arg, PooledStack(), [entry, arg, created, self](boost::context::fiber&& s) {
+        const void* frames = caller_frames();
+        after_switch(self->fake_start, &tl_sched_stack);
+        tsan_acquire(created);
+        tl_sched = std::move(s);
+        entry(arg);
+        stack_returned(self->stack, frames);
+        before_switch(tl_sched_tsan, tl_sched_stack, returned_fake_stack_slot());
+        return std::move(tl_sched);
+      });
   fb.stack = last_stack();
+  fb.fake_start = last_fake_stack();
 }
 
 void fiber_resume(Fiber& fb) {

@@ -15,7 +15,8 @@ struct Fiber {
   boost::context::fiber f;
   void* tsan = nullptr;
   StackRange stack;
-  int quiet_depth = 0;  // TSan: its QuietAccesses depth while it is switched out
+  void* fake_start = nullptr;  // ASan: the pooled fake stack it starts on
+  int quiet_depth = 0;         // TSan: its QuietAccesses depth while it is switched out
 };
 
 // Called by the scheduler before it resumes any fiber on this OS thread.

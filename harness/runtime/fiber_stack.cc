@@ -37,16 +37,27 @@
 namespace rt {
 
 namespace {
+// A pooled stack and, under ASan with detect_stack_use_after_return, the fake
+// stack its last fiber left (see returned_fake_stack_slot()).
+struct Pooled {
+  void* mem;
+  void* fake;
+};
 struct Pool {
-  std::vector<void*> free;
-  std::vector<void*> retired;  // TSan: freed during the current execution
+  std::vector<Pooled> free;
+  std::vector<Pooled> retired;  // TSan: freed during the current execution
   ~Pool() {
-    for (void* p : free) std::free(p);
-    for (void* p : retired) std::free(p);
+    // The fake stacks are ASan's own mappings, which only ASan can unmap (by a
+    // fiber exit): an OS thread that ends leaves its few behind.
+    for (const Pooled& p : free) std::free(p.mem);
+    for (const Pooled& p : retired) std::free(p.mem);
   }
 };
 thread_local Pool tl_pool;
 thread_local StackRange tl_last;
+thread_local void* tl_last_fake = nullptr;
+// Where a returning fiber saves its fake stack at its last switch.
+thread_local void* tl_returned_fake = nullptr;
 // The stack of the fiber whose entry has just returned on this OS thread, and
 // where the frames still on it begin (see stack_returned()); Boost frees it
 // right after the switch away from it.
@@ -81,8 +92,10 @@ size_t PooledStack::stack_size() {
 boost::context::stack_context PooledStack::allocate() {
   const size_t size = stack_size();
   void* p;
+  tl_last_fake = nullptr;
   if (!tl_pool.free.empty()) {
-    p = tl_pool.free.back();
+    p = tl_pool.free.back().mem;
+    tl_last_fake = tl_pool.free.back().fake;
     tl_pool.free.pop_back();
   } else {
     p = std::aligned_alloc(64, size);
@@ -97,6 +110,14 @@ boost::context::stack_context PooledStack::allocate() {
 
 StackRange last_stack() {
   return tl_last;
+}
+
+void* last_fake_stack() {
+  return tl_last_fake;
+}
+
+void** returned_fake_stack_slot() {
+  return &tl_returned_fake;
 }
 
 // Out of line, so its frame lies below every local of its caller.
@@ -127,8 +148,8 @@ void unpoison_stack(void* p, size_t size) {
 bool pooled_stack_poisoned() {
 #ifdef DWH_HAVE_ASAN
   const size_t size = PooledStack::stack_size();
-  for (void* p : tl_pool.free) {
-    if (__asan_region_is_poisoned(p, size)) return true;
+  for (const Pooled& p : tl_pool.free) {
+    if (__asan_region_is_poisoned(p.mem, size)) return true;
   }
 #endif
   return false;
@@ -154,15 +175,23 @@ void PooledStack::deallocate(boost::context::stack_context& sc) noexcept {
     unpoison_stack(p, sc.size);
   }
 #endif
+  // A returned fiber's fake stack stays with its stack, for the next fiber on
+  // it: creating one per fiber maps, clears and unmaps several hundred KiB
+  // (with OSS-Fuzz's max_uar_stack_size_log=16), several times a run. Every
+  // frame on it was released when its function returned; Boost's entry
+  // frames, which never return, are built without fake frames (CMakeLists.txt).
+  // A fiber Boost unwound ended without the switch that saves it.
+  const Pooled entry{p, p == tl_returned ? tl_returned_fake : nullptr};
   tl_returned = nullptr;
+  tl_returned_fake = nullptr;
 #ifdef DWH_HAVE_TSAN
   // Not reused within the execution: to ThreadSanitizer a stack reused by a
   // later fiber of the same run would look like memory shared, unordered,
   // between two model threads. recycle_fiber_stacks() makes it reusable once
   // the run is over.
-  tl_pool.retired.push_back(p);
+  tl_pool.retired.push_back(entry);
 #else
-  tl_pool.free.push_back(p);
+  tl_pool.free.push_back(entry);
 #endif
 }
 

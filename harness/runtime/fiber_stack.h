@@ -22,6 +22,13 @@ class PooledStack {
 };
 // The range of the stack most recently handed out on this OS thread.
 StackRange last_stack();
+// ASan's fake stack (detect_stack_use_after_return) that the last fiber on
+// that stack left, for the new fiber's first switch; nullptr when there is none
+// (ASan then makes one when the fiber first needs it).
+void* last_fake_stack();
+// A returning fiber's last before_switch() saves its fake stack here instead of
+// destroying it, and deallocate() keeps it with the stack.
+void** returned_fake_stack_slot();
 // The entry of the fiber on `stack` has returned: every frame below `frames`
 // (an address in the frame of a function the entry wrapper called first) is
 // popped, so deallocate() clears the ASan shadow only from there to the top.
