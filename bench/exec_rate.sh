@@ -55,6 +55,8 @@ deadlocks() {
   grep -cE 'WATCHDOG: deadlock detected|violation, not a finding.*deadlock' "$WORK/$1.log" || true
 }
 
+CF_ASAN=$(source "$ROOT/ci/lib.sh" && echo "$DWH_CLUSTERFUZZ_ASAN_OPTIONS")
+
 # The documented races (F10 on pause-rfc) are suppressed, as in the long
 # real-thread lanes: a report would end the row without a rate.
 OS_ENV=(DWH_STOP_ON=harness-bug DWH_WATCHDOG_MS=1000
@@ -63,6 +65,9 @@ echo "| target | build | profile | execs/s (16-op programs) | target |"
 echo "|---|---|---|---:|---:|"
 echo "| fuzz_walk_sim | libFuzzer, no sanitizer | $PROFILE | $(rate plain "$ROOT/build/fuzz-plain/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE) | >= 20000 |"
 echo "| fuzz_walk_sim | libFuzzer + ASan (fuzz) | $PROFILE | $(rate asan "$ROOT/build/fuzz/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE) | >= 5000 |"
+# The same build with ASan's run-time options as ClusterFuzz sets them (a 10 MB
+# quarantine, fake stacks for use after return): how it runs on OSS-Fuzz.
+echo "| fuzz_walk_sim | libFuzzer + ASan (fuzz), ClusterFuzz's ASAN_OPTIONS | $PROFILE | $(rate asan-cf "$ROOT/build/fuzz/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE ASAN_OPTIONS="$CF_ASAN") | - |"
 echo "| fuzz_walk_sim | libFuzzer + TSan (fuzz-tsan) | $PROFILE | $(rate tsan "$ROOT/build/fuzz-tsan/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE) | >= 1500 |"
 # On real threads a program that is clean on sim's default schedule can still hang
 # or break a caller precondition: with a filter that selects only harness bugs such

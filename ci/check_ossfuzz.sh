@@ -60,9 +60,9 @@ ASAN_FLAGS="-fsanitize=address -fsanitize-address-use-after-scope"
 UBSAN_FLAGS="-fsanitize=array-bounds,bool,builtin,enum,float-divide-by-zero,function,integer-divide-by-zero,null,object-size,return,returns-nonnull-attribute,shift,signed-integer-overflow,unsigned-integer-overflow,unreachable,vla-bound,vptr -fno-sanitize-recover=array-bounds,bool,builtin,enum,float-divide-by-zero,function,integer-divide-by-zero,null,object-size,return,returns-nonnull-attribute,shift,signed-integer-overflow,unreachable,vla-bound,vptr"
 FUZZER_FLAGS="-fsanitize=fuzzer-no-link"
 
-# Run-time options as ClusterFuzz sets them.
+# Run-time options as ClusterFuzz sets them (ASan's: ci/lib.sh).
 RUN_ENV=(
-  "ASAN_OPTIONS=alloc_dealloc_mismatch=0:allocator_may_return_null=1:detect_leaks=1:detect_stack_use_after_return=1:handle_abort=1:handle_segv=1:handle_sigfpe=1:print_summary=1:symbolize=1"
+  "ASAN_OPTIONS=$DWH_CLUSTERFUZZ_ASAN_OPTIONS"
   "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:print_summary=1:silence_unsigned_overflow=1:symbolize=1"
 )
 

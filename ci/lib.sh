@@ -24,6 +24,11 @@ DWH_FUZZ_TARGETS=(fuzz_walk_sim fuzz_walk_os fuzz_program_text)
 DWH_HANG_VERDICTS=deadlock,lost-request,livelock,watchdog-hang
 # shellcheck disable=SC2034
 DWH_UNDOCUMENTED=-return-contract,-use-after-free@is_repeat_after_queueing
+# ASan's run-time options as ClusterFuzz runs fuzzers, verbatim from OSS-Fuzz's
+# base-runner image (infra/base-images/base-runner/Dockerfile): a 10 MB
+# quarantine, fake stacks for use after return (max_uar_stack_size_log=16).
+# shellcheck disable=SC2034
+DWH_CLUSTERFUZZ_ASAN_OPTIONS="alloc_dealloc_mismatch=0:allocator_may_return_null=1:allocator_release_to_os_interval_ms=500:check_malloc_usable_size=0:detect_container_overflow=1:detect_odr_violation=0:detect_leaks=1:detect_stack_use_after_return=1:fast_unwind_on_fatal=0:handle_abort=1:handle_segv=1:handle_sigill=1:max_uar_stack_size_log=16:print_scariness=1:quarantine_size_mb=10:strict_memcmp=1:strip_path_prefix=/workspace/:symbolize=1:use_sigaltstack=1:dedup_token_length=3"
 # TSan suppressions for documented races (F8) in the long real-thread lanes.
 # shellcheck disable=SC2034
 DWH_TSAN_KNOWN="suppressions=$DWH_ROOT/ci/tsan-known-races.supp"
