@@ -7,11 +7,20 @@
 # no mutation, so the programs measured are exactly those. libFuzzer reads the
 # file again for every execution; fuzzing does not.
 #
-#   bench/exec_rate.sh [RUNS_SIM] [RUNS_OS]     (defaults 200 and 5)
+# Every row is measured REPEAT times, the rows taking turns, and the table gives
+# the median and the range: the host is shared, and its speed changes by
+# minutes.
+#
+#   bench/exec_rate.sh [RUNS_SIM] [RUNS_OS] [REPEAT]     (defaults 200, 5 and 3)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 RUNS_SIM=${1:-200}
 RUNS_OS=${2:-5}
+REPEAT=${3:-3}
+[[ $RUNS_SIM =~ ^[1-9][0-9]*$ && $RUNS_OS =~ ^[1-9][0-9]*$ && $REPEAT =~ ^[1-9][0-9]*$ ]] || {
+  echo "usage: bench/exec_rate.sh [RUNS_SIM] [RUNS_OS] [REPEAT]" >&2
+  exit 2
+}
 PROFILE=pause-rfc
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -61,20 +70,71 @@ CF_ASAN=$(source "$ROOT/ci/lib.sh" && echo "$DWH_CLUSTERFUZZ_ASAN_OPTIONS")
 # real-thread lanes: a report would end the row without a rate.
 OS_ENV=(DWH_STOP_ON=harness-bug DWH_WATCHDOG_MS=1000
   TSAN_OPTIONS="suppressions=$ROOT/ci/tsan-known-races.supp")
-echo "| target | build | profile | execs/s (16-op programs) | target |"
+
+# The rows: name, target, build, profile, target line. Every pass measures
+# every row once, and REPEAT passes run one after the other, so that a slow
+# spell of the shared host falls on all rows alike rather than on one.
+ROWS=(plain asan asan-cf tsan os os-v7.0)
+declare -A LABEL=(
+  [plain]="fuzz_walk_sim | libFuzzer, no sanitizer | $PROFILE"
+  [asan]="fuzz_walk_sim | libFuzzer + ASan (fuzz) | $PROFILE"
+  [asan-cf]="fuzz_walk_sim | libFuzzer + ASan (fuzz), ClusterFuzz's ASAN_OPTIONS | $PROFILE"
+  [tsan]="fuzz_walk_sim | libFuzzer + TSan (fuzz-tsan) | $PROFILE"
+  [os]="fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | $PROFILE"
+  [os-v7.0]="fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | v7.0"
+)
+declare -A TARGET=([plain]=">= 20000" [asan]=">= 5000" [asan-cf]="-" [tsan]=">= 1500"
+  [os]=">= 300" [os-v7.0]=">= 300")
+# measure ROW PASS: one rate of ROW, its log $WORK/ROW-PASS.log.
+measure() {
+  local name=$1-$2
+  case $1 in
+    plain) rate "$name" "$ROOT/build/fuzz-plain/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE ;;
+    asan) rate "$name" "$ROOT/build/fuzz/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE ;;
+    # The ASan build with ASan's run-time options as ClusterFuzz sets them (a
+    # 10 MB quarantine, fake stacks for use after return): how OSS-Fuzz runs it.
+    asan-cf) rate "$name" "$ROOT/build/fuzz/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE \
+      ASAN_OPTIONS="$CF_ASAN" ;;
+    tsan) rate "$name" "$ROOT/build/fuzz-tsan/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE ;;
+    # On real threads a program that is clean on sim's default schedule can still
+    # hang or break a caller precondition: with a filter that selects only harness
+    # bugs such a run is abandoned instead of ending the measurement, and counted:
+    # at once when the deadlock detector proves a deadlock, else after a 1 s
+    # watchdog.
+    os) rate "$name" "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" "$RUNS_OS" "$WORK/corpus" $PROFILE "${OS_ENV[@]}" ;;
+    os-v7.0) rate "$name" "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" "$RUNS_OS" "$WORK/corpus-v7.0" v7.0 \
+      "${OS_ENV[@]}" ;;
+  esac
+}
+declare -A RATES
+for ((pass = 1; pass <= REPEAT; pass++)); do
+  for row in "${ROWS[@]}"; do RATES[$row]+="$(measure "$row" "$pass") "; done
+done
+# summary RATES...: "median (min to max)", or the one rate, or "-" if any failed.
+summary() {
+  printf '%s\n' "$@" | sort -n | awk '
+    $1 == "-" { bad = 1 } { v[NR] = $1 }
+    END {
+      if (bad) { print "-"; exit }
+      m = (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2)
+      if (NR == 1) print m; else printf "%d (%d to %d)\n", m, v[1], v[NR]
+    }'
+}
+if ((REPEAT > 1)); then
+  echo "| target | build | profile | execs/s, median of $REPEAT (min to max) | target |"
+else
+  echo "| target | build | profile | execs/s (16-op programs) | target |"
+fi
 echo "|---|---|---|---:|---:|"
-echo "| fuzz_walk_sim | libFuzzer, no sanitizer | $PROFILE | $(rate plain "$ROOT/build/fuzz-plain/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE) | >= 20000 |"
-echo "| fuzz_walk_sim | libFuzzer + ASan (fuzz) | $PROFILE | $(rate asan "$ROOT/build/fuzz/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE) | >= 5000 |"
-# The same build with ASan's run-time options as ClusterFuzz sets them (a 10 MB
-# quarantine, fake stacks for use after return): how it runs on OSS-Fuzz.
-echo "| fuzz_walk_sim | libFuzzer + ASan (fuzz), ClusterFuzz's ASAN_OPTIONS | $PROFILE | $(rate asan-cf "$ROOT/build/fuzz/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE ASAN_OPTIONS="$CF_ASAN") | - |"
-echo "| fuzz_walk_sim | libFuzzer + TSan (fuzz-tsan) | $PROFILE | $(rate tsan "$ROOT/build/fuzz-tsan/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE) | >= 1500 |"
-# On real threads a program that is clean on sim's default schedule can still hang
-# or break a caller precondition: with a filter that selects only harness bugs such
-# a run is abandoned instead of ending the measurement, and counted: at once when
-# the deadlock detector proves a deadlock, else after a 1 s watchdog.
-echo "| fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | $PROFILE | $(rate os "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" "$RUNS_OS" "$WORK/corpus" $PROFILE "${OS_ENV[@]}") | >= 300 |"
-echo "| fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | v7.0 | $(rate os-v7.0 "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" "$RUNS_OS" "$WORK/corpus-v7.0" v7.0 "${OS_ENV[@]}") | >= 300 |"
+for row in "${ROWS[@]}"; do
+  # shellcheck disable=SC2086
+  echo "| ${LABEL[$row]} | $(summary ${RATES[$row]}) | ${TARGET[$row]} |"
+done
 echo
-echo "fuzz_walk_os: $(abandoned os) run(s) on $PROFILE and $(abandoned os-v7.0) on v7.0 ended early, $(deadlocks os) and $(deadlocks os-v7.0) of them deadlocks ended by the detector, the rest after 1 s (watchdog, run budget or a caller-contract violation); included in the rates."
-print_command bench/exec_rate.sh "$RUNS_SIM" "$RUNS_OS"
+ended() {  # ended FN ROW: the sum of FN over the row's passes
+  local n=0 pass
+  for ((pass = 1; pass <= REPEAT; pass++)); do n=$((n + $($1 "$2-$pass"))); done
+  echo "$n"
+}
+echo "fuzz_walk_os, over the $REPEAT pass(es): $(ended abandoned os) run(s) on $PROFILE and $(ended abandoned os-v7.0) on v7.0 ended early, $(ended deadlocks os) and $(ended deadlocks os-v7.0) of them deadlocks ended by the detector, the rest after 1 s (watchdog, run budget or a caller-contract violation); included in the rates."
+print_command bench/exec_rate.sh "$RUNS_SIM" "$RUNS_OS" "$REPEAT"
