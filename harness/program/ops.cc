@@ -140,10 +140,27 @@ int call_once(RunState& st, Slot& slot, std::string_view owner) {
   return ret;
 }
 
+// A module's static repeat control (reclaim, lru_sort, stat), one per client
+// and context. Static memory is there from the module's load on; it is made
+// when the client first uses it, which no thread can tell apart (making it is
+// no scheduling point), and saves a run that never uses it the allocations.
+damon::damon_call_control* static_control(RunState& st, int client, int ctx) {
+  damon::damon_call_control*& c = st.statics[client][ctx];
+  if (c) return c;
+  c = new damon::damon_call_control();
+  char desc[32], label[48];
+  std::snprintf(desc, sizeof desc, "client %d module", client);
+  std::snprintf(label, sizeof label, "cpu%d static repeat control", client);
+  kernel::World::current().born(c, "static repeat control", kernel::Owner::kStatic, desc,
+                                nullptr);
+  c->completion.e.set_label(label);
+  return c;
+}
+
 // A module re-arms its static repeat control after each successful start; it
 // never re-submits one that is still queued.
 int call_repeat_static(RunState& st, int client, int ctx) {
-  damon::damon_call_control*& c = st.statics[client][ctx];
+  damon::damon_call_control* c = static_control(st, client, ctx);
   CallRecord& r = st.static_records[client][ctx];
   if (c->linked.load()) return -EALREADY;
   c->fn = Oracle::call_fn;
@@ -217,18 +234,7 @@ void setup_contexts(RunState& st) {
   for (int i = 0; i < kMaxCtxs; i++) {
     st.slots[i].ctx.store(damon::damon_build_param_ctx(st.slots[i].params));
   }
-  kernel::World& w = kernel::World::current();
-  for (int c = 0; c < kMaxClients; c++) {
-    for (int i = 0; i < kMaxCtxs; i++) {
-      auto* ctl = new damon::damon_call_control();
-      w.born(ctl, "static repeat control", kernel::Owner::kStatic,
-             "client " + std::to_string(c) + " module", nullptr);
-      char label[48];
-      std::snprintf(label, sizeof label, "cpu%d static repeat control", c);
-      ctl->completion.e.set_label(label);
-      st.statics[c][i] = ctl;
-    }
-  }
+  // The static repeat controls are made at their first use (static_control()).
 }
 
 // The caller's name for what an op creates: "cpu<client> op#<index> <text>",

@@ -39,7 +39,8 @@ struct RunState {
   damon::damon_core* core = nullptr;
   Oracle oracle;
   Slot slots[kMaxCtxs];
-  // Module-style static repeat controls, one per (client, slot).
+  // Module-style static repeat controls, one per (client, slot), made at their
+  // first use.
   damon::damon_call_control* statics[kMaxClients][kMaxCtxs] = {};
   CallRecord static_records[kMaxClients][kMaxCtxs];
   // The program the clients run. Sim threads never outlive execute(), so there
