@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Executions per second of fuzz_walk_sim (plain libFuzzer, ASan, TSan) and
-# fuzz_walk_os (TSan) on 16-operation programs. The corpus is 64 programs of
+# Executions per second of fuzz_walk_sim (plain libFuzzer, ASan + UBSan, ASan alone,
+# ASan + UBSan with ClusterFuzz's run-time options, TSan) and fuzz_walk_os (TSan) on
+# 16-operation programs. The corpus is 64 programs of
 # exactly 16 operations (2 clients, default mix) from dwh-gen-corpus --clean for
 # the profile measured (no finding on the default schedule, so no run stops the
 # target); every program is executed RUNS times (libFuzzer's -runs=N on files),
@@ -30,6 +31,7 @@ build_preset fuzz-plain fuzz_walk_sim
 # to link against, so it comes from the dev build.
 build_preset dev dwh-gen-corpus
 build_preset fuzz fuzz_walk_sim
+build_preset fuzz-asan fuzz_walk_sim
 build_preset fuzz-tsan fuzz_walk_sim fuzz_walk_os
 
 "$ROOT/build/dev/bin/dwh-gen-corpus" --out "$WORK/corpus" --count 64 --ops 16 \
@@ -74,16 +76,17 @@ OS_ENV=(DWH_STOP_ON=harness-bug DWH_WATCHDOG_MS=1000
 # The rows: name, target, build, profile, target line. Every pass measures
 # every row once, and REPEAT passes run one after the other, so that a slow
 # spell of the shared host falls on all rows alike rather than on one.
-ROWS=(plain asan asan-cf tsan os os-v7.0)
+ROWS=(plain asan asan-only asan-cf tsan os os-v7.0)
 declare -A LABEL=(
   [plain]="fuzz_walk_sim | libFuzzer, no sanitizer | $PROFILE"
-  [asan]="fuzz_walk_sim | libFuzzer + ASan (fuzz) | $PROFILE"
-  [asan-cf]="fuzz_walk_sim | libFuzzer + ASan (fuzz), ClusterFuzz's ASAN_OPTIONS | $PROFILE"
+  [asan]="fuzz_walk_sim | libFuzzer + ASan + UBSan (fuzz) | $PROFILE"
+  [asan-only]="fuzz_walk_sim | libFuzzer + ASan (fuzz-asan) | $PROFILE"
+  [asan-cf]="fuzz_walk_sim | libFuzzer + ASan + UBSan (fuzz), ClusterFuzz's ASAN_OPTIONS | $PROFILE"
   [tsan]="fuzz_walk_sim | libFuzzer + TSan (fuzz-tsan) | $PROFILE"
   [os]="fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | $PROFILE"
   [os-v7.0]="fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | v7.0"
 )
-declare -A TARGET=([plain]=">= 20000" [asan]=">= 5000" [asan-cf]="-" [tsan]=">= 1500"
+declare -A TARGET=([plain]=">= 20000" [asan]=">= 5000" [asan-only]=">= 5000" [asan-cf]="-" [tsan]=">= 1500"
   [os]=">= 300" [os-v7.0]=">= 300")
 # measure ROW PASS: one rate of ROW, its log $WORK/ROW-PASS.log.
 measure() {
@@ -91,6 +94,9 @@ measure() {
   case $1 in
     plain) rate "$name" "$ROOT/build/fuzz-plain/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE ;;
     asan) rate "$name" "$ROOT/build/fuzz/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE ;;
+    # ASan alone, as OSS-Fuzz builds its address sanitizer targets (UBSan is a
+    # build of its own there).
+    asan-only) rate "$name" "$ROOT/build/fuzz-asan/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE ;;
     # The ASan build with ASan's run-time options as ClusterFuzz sets them (a
     # 10 MB quarantine, fake stacks for use after return): how OSS-Fuzz runs it.
     asan-cf) rate "$name" "$ROOT/build/fuzz/bin/fuzz_walk_sim" "$RUNS_SIM" "$WORK/corpus" $PROFILE \

@@ -24,7 +24,7 @@ declare -A LANE_HELP=(
   [dev]="dev preset: build (warnings as errors) + ctest"
   [asan]="asan preset: build + ctest under ASan and UBSan"
   [tsan]="tsan preset: build + ctest under TSan"
-  [fuzz]="fuzz preset: build the libFuzzer targets and damon-harness (+ ctest if it has tests); fuzz-plain: build fuzz_walk_sim"
+  [fuzz]="fuzz preset: build the libFuzzer targets and damon-harness (+ ctest if it has tests); fuzz-plain and fuzz-asan: build fuzz_walk_sim"
   [corpus]="damon-harness check corpus/regression on every profile; replay corpus/seeds with each replay binary"
   [smoke]="deterministic fuzz_walk_sim run on pause-rfc must find a bug that damon-harness run reproduces"
   [tsan-fuzz]="short fuzz_walk_os run under the fuzz-tsan preset on a fixed profile"
@@ -72,8 +72,10 @@ FUZZ_BUILD_TARGETS=(--target "${DWH_FUZZ_TARGETS[@]}" damon-harness)
 
 lane_fuzz() {
   build_preset fuzz "${FUZZ_BUILD_TARGETS[@]}"
-  # The benchmarks' sim fuzzer: the same target without sanitizers.
+  # The benchmarks' sim fuzzers: the same target without sanitizers, and with
+  # ASan alone.
   build_preset fuzz-plain --target fuzz_walk_sim
+  build_preset fuzz-asan --target fuzz_walk_sim
   if has_tests fuzz; then
     test_preset fuzz
   else
