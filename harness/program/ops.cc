@@ -151,8 +151,7 @@ damon::damon_call_control* static_control(RunState& st, int client, int ctx) {
   char desc[32], label[48];
   std::snprintf(desc, sizeof desc, "client %d module", client);
   std::snprintf(label, sizeof label, "cpu%d static repeat control", client);
-  kernel::World::current().born(c, "static repeat control", kernel::Owner::kStatic, desc,
-                                nullptr);
+  kernel::World::current().born(c, "static repeat control", kernel::Owner::kStatic, desc, nullptr);
   c->completion.e.set_label(label);
   return c;
 }
