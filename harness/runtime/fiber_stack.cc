@@ -56,13 +56,15 @@ struct Pool {
 thread_local Pool tl_pool;
 thread_local StackRange tl_last;
 thread_local void* tl_last_fake = nullptr;
-// Where a returning fiber saves its fake stack at its last switch.
-thread_local void* tl_returned_fake = nullptr;
-// The stack of the fiber whose entry has just returned on this OS thread, and
-// where the frames still on it begin (see stack_returned()); Boost frees it
-// right after the switch away from it.
-thread_local const void* tl_returned = nullptr;
-thread_local const void* tl_returned_frames = nullptr;
+// The fiber whose entry has just returned on this OS thread, which Boost frees
+// right after the switch away from it: its stack, where the frames still on it
+// begin (stack_returned()), and its fake stack, saved at that switch.
+struct Returned {
+  const void* bottom = nullptr;
+  const void* frames = nullptr;
+  void* fake = nullptr;
+};
+thread_local Returned tl_returned;
 #ifdef DWH_HAVE_TSAN
 // TSan fibers of finished model threads, reused as the stacks are (see
 // recycle_fiber_stacks()). A TSan fiber is a whole TSan thread: creating one maps
@@ -117,7 +119,7 @@ void* last_fake_stack() {
 }
 
 void** returned_fake_stack_slot() {
-  return &tl_returned_fake;
+  return &tl_returned.fake;
 }
 
 // Out of line, so its frame lies below every local of its caller.
@@ -126,8 +128,8 @@ __attribute__((noinline)) const void* caller_frames() {
 }
 
 void stack_returned(StackRange stack, const void* frames) {
-  tl_returned = stack.bottom;
-  tl_returned_frames = frames;
+  tl_returned.bottom = stack.bottom;
+  tl_returned.frames = frames;
 }
 
 #ifdef DWH_HAVE_ASAN
@@ -165,8 +167,8 @@ void PooledStack::deallocate(boost::context::stack_context& sc) noexcept {
   // return, and the shadow of those few hundred bytes is cleared. Any other
   // fiber, one Boost unwound while suspended, gets its whole stack cleared. The
   // FiberStack tests check both.
-  if (p == tl_returned) {
-    char* from = static_cast<char*>(const_cast<void*>(tl_returned_frames));
+  if (p == tl_returned.bottom) {
+    char* from = static_cast<char*>(const_cast<void*>(tl_returned.frames));
     from = reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(from) & ~uintptr_t{63});
     char* top = static_cast<char*>(sc.sp);
     if (from < static_cast<char*>(p) || from > top) from = static_cast<char*>(p);
@@ -181,9 +183,8 @@ void PooledStack::deallocate(boost::context::stack_context& sc) noexcept {
   // frame on it was released when its function returned; Boost's entry
   // frames, which never return, are built without fake frames (CMakeLists.txt).
   // A fiber Boost unwound ended without the switch that saves it.
-  const Pooled entry{p, p == tl_returned ? tl_returned_fake : nullptr};
-  tl_returned = nullptr;
-  tl_returned_fake = nullptr;
+  const Pooled entry{p, p == tl_returned.bottom ? tl_returned.fake : nullptr};
+  tl_returned = Returned{};
 #ifdef DWH_HAVE_TSAN
   // Not reused within the execution: to ThreadSanitizer a stack reused by a
   // later fiber of the same run would look like memory shared, unordered,
