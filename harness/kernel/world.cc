@@ -24,9 +24,6 @@ void set_access_hook(AccessHook hook) {
   g_access_hook.store(hook, std::memory_order_relaxed);
 }
 
-// Sized for nearly every run of 16 operations (26 records and 550 characters
-// of text at the median, 40 and 1,000 at most on the bench corpus), so that
-// neither the table nor the texts grow.
 World::Tables& World::spare_tables() {
   thread_local Tables t;
   return t;
@@ -38,6 +35,9 @@ World::World() {
   index_.swap(spare.index);
   text_.swap(spare.text);
   kept_.swap(spare.kept);
+  // Sized for nearly every run of 16 operations (26 records and 550 characters
+  // of text at the median, 40 and 1,000 at most on the bench corpus), so that
+  // neither the table nor the texts grow.
   records_.clear();
   records_.reserve(40);
   index_.assign(128, 0);

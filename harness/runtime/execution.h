@@ -71,6 +71,11 @@ class Event {
     std::copy_n(label.data(), label_len_, label_);
   }
   std::string_view label() const { return std::string_view(label_, label_len_); }
+  // What a hang report calls the waiter's completion: "completion <label>", or
+  // its name while it has no label.
+  std::string describe() const {
+    return std::string("completion ").append(label_len_ ? label() : std::string_view(name_));
+  }
   unsigned done() const { return done_; }
   // complete() calls since construction (not reset by init): a request must
   // be completed at most once.

@@ -23,14 +23,13 @@ void fiber_create(Fiber& fb, void (*entry)(void*), void* arg) {
   fb.tsan = tsan_create_fiber();
   // The fiber starts after everything its creator did so far, as a new TSan
   // fiber would by itself: it may be a pooled one (tsan_create_fiber()).
-  const void* created = &fb;
-  tsan_release(created);
   const Fiber* self = &fb;
+  tsan_release(self);
   fb.f = boost::context::fiber(
-      std::allocator_arg, PooledStack(), [entry, arg, created, self](boost::context::fiber&& s) {
+      std::allocator_arg, PooledStack(), [entry, arg, self](boost::context::fiber&& s) {
         const void* frames = caller_frames();
         after_switch(self->fake_start, &tl_sched_stack);
-        tsan_acquire(created);
+        tsan_acquire(self);
         tl_sched = std::move(s);
         entry(arg);
         stack_returned(self->stack, frames);

@@ -41,7 +41,6 @@ class StableVector {
   size_t size() const { return v_.size(); }
   bool empty() const { return v_.empty(); }
   T& emplace_back() { return *v_.emplace_back(std::make_unique<T>()); }
-  void reserve(size_t n) { v_.reserve(n); }
   iterator begin() const { return iterator(v_.begin()); }
   iterator end() const { return iterator(v_.end()); }
 

@@ -265,8 +265,7 @@ std::string SimExecution::wait_text(const Thread& t) const {
     }
     case WaitKind::kEvent: {
       const auto* e = static_cast<const Event*>(t.wait_obj);
-      return std::string("completion ")
-          .append(e->label().empty() ? std::string_view(e->name()) : e->label());
+      return e->describe();
     }
     case WaitKind::kJoin:
       return "exit of " + static_cast<const Thread*>(t.wait_obj)->name;

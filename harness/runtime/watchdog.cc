@@ -294,8 +294,7 @@ Finding OsExecution::hang_report(uint64_t now, bool deadlock) const {
                    (b.holder >= 0 ? " held by " + slots_[b.holder].name : std::string());
     } else if (w == kEvent) {
       const auto* e = static_cast<const Event*>(obj);
-      b.waits_on = std::string("completion ")
-                       .append(e->label().empty() ? std::string_view(e->name()) : e->label());
+      b.waits_on = e->describe();
     } else {
       b.waits_on = "exit of " + static_cast<const Slot*>(obj)->name;
     }
