@@ -6,8 +6,10 @@
 DWH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DWH_T0=${DWH_T0:-$SECONDS}
 
-# Every profile the harness models; corpus and OSS-Fuzz lanes iterate over these.
-DWH_PROFILES=(v6.14 v6.17 v6.19 v7.0-rc pause-rfc pause-rfc-fix v7.0 mm-new)
+# Every profile the harness models, read from the one list (harness/damon/profiles.def);
+# corpus and OSS-Fuzz lanes iterate over these.
+dwh_profile_names() { sed -n 's/^DWH_PROFILE("\([^"]*\)".*/\1/p' "$1/harness/damon/profiles.def"; }
+mapfile -t DWH_PROFILES < <(dwh_profile_names "$DWH_ROOT")
 # shellcheck disable=SC2034 # used by the scripts that source this file
 DWH_DEFAULT_PROFILE=pause-rfc
 # The libFuzzer targets in fuzz/; each has fuzz/<target>.options and uses fuzz/damon.dict.

@@ -108,9 +108,8 @@ INSTANTIATE_TEST_SUITE_P(Profiles, EveryProfile, ::testing::ValuesIn(all_profile
                            return n;
                          });
 
-TEST(Profiles, TableHasTheEightRowsInOrder) {
-  EXPECT_EQ(damon::profile_names(),
-            "v6.14, v6.17, v6.19, v7.0-rc, pause-rfc, pause-rfc-fix, v7.0, mm-new");
+// The names and their order are checked against profiles.def in profiles_test.cc.
+TEST(Profiles, EveryRowCitesItsSource) {
   for (const damon::Profile& p : damon::profiles()) EXPECT_FALSE(p.kernel_ref.empty()) << p.name;
   EXPECT_EQ(damon::find_profile("v5.0"), nullptr);
 }

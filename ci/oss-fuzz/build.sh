@@ -24,8 +24,15 @@ project=${DWH_SRC:-$SRC/damon-walk-harness}
   exit 1
 }
 
-targets=(fuzz_walk_sim fuzz_walk_os fuzz_program_text)
-profiles=(v6.14 v6.17 v6.19 v7.0-rc pause-rfc pause-rfc-fix v7.0 mm-new)
+# The targets and the profile list (harness/damon/profiles.def), as the CI scripts read them.
+# shellcheck source=../lib.sh
+source "$project/ci/lib.sh"
+targets=("${DWH_FUZZ_TARGETS[@]}")
+profiles=("${DWH_PROFILES[@]}")
+[ ${#profiles[@]} -gt 0 ] || {
+  echo "build.sh: no profiles in $project/harness/damon/profiles.def" >&2
+  exit 1
+}
 
 generator="Unix Makefiles"
 command -v ninja >/dev/null 2>&1 && generator=Ninja
