@@ -22,7 +22,7 @@ constexpr int kPoints = 20000;  // per thread and execution
 class AlwaysSwitch final : public rt::Strategy {
  public:
   void begin(uint64_t) override {}
-  size_t pick(std::span<const rt::Candidate> cands, size_t default_idx) override {
+  size_t pick(std::span<const rt::Candidate> cands, size_t default_idx, int, bool) override {
     return (default_idx + 1) % cands.size();
   }
   std::string describe() const override { return "always-switch"; }
@@ -31,7 +31,9 @@ class AlwaysSwitch final : public rt::Strategy {
 class NeverSwitch final : public rt::Strategy {
  public:
   void begin(uint64_t) override {}
-  size_t pick(std::span<const rt::Candidate>, size_t default_idx) override { return default_idx; }
+  size_t pick(std::span<const rt::Candidate>, size_t default_idx, int, bool) override {
+    return default_idx;
+  }
   std::string describe() const override { return "never-switch"; }
 };
 

@@ -7,11 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "harness/kernel/world.h"
 #include "harness/program/codec.h"
 #include "harness/program/text.h"
-#include "harness/runtime/execution.h"
-#include "harness/runtime/invisible.h"
 
 #ifdef DWH_INVISIBLE_TSAN
 // ThreadSanitizer sleeps a second before exiting while any other thread is alive
@@ -143,7 +140,7 @@ __attribute__((no_sanitize("coverage"))) void mark_pair(uint8_t* counters, int b
 // table keyed by the object's address (a run has a few dozen objects; when it
 // is full, further objects are not followed).
 struct LastAccess {
-  const kernel::Tracked* obj;
+  const void* obj;
   uint64_t site;  // hash of the site, 0 for none
   int tid;
   uint32_t run;  // the slot is in use in the run whose g_run this is
@@ -155,17 +152,14 @@ uint32_t g_run = 1;  // begin_object_feedback() empties the table by moving on
 
 // Harness bookkeeping, called on the model's fibers: under TSan every sim fiber
 // is a thread of its own, so the table's accesses must be hidden, which the
-// World does around the hook (kernel::AccessHook). No coverage counters (plain
+// World does around the hook (program::AccessHook). No coverage counters (plain
 // stores; fuzz/tsan.sancov-allowlist).
-__attribute__((no_sanitize("coverage"))) void on_access(const kernel::Tracked* obj,
-                                                        const rt::Site* site, bool born) {
-  rt::Execution* e = rt::Execution::current_or_null();
-  if (!e) return;
+__attribute__((no_sanitize("coverage"))) void on_access(const void* obj, const rt::Site* site,
+                                                        bool born, int tid) {
   constexpr size_t mask = (size_t{1} << kObjectSlotBits) - 1;
   size_t i = (reinterpret_cast<uintptr_t>(obj) * 0x9e3779b97f4a7c15ull) >> (64 - kObjectSlotBits);
   while (g_last_access[i].run == g_run && g_last_access[i].obj != obj) i = (i + 1) & mask;
   LastAccess& a = g_last_access[i];
-  const int tid = e->self();
   const uint64_t h = site ? site->hash() : 0;
   if (a.run != g_run) {
     if (g_objects >= static_cast<int>(mask)) return;  // keep one slot free to end the probes
@@ -181,8 +175,8 @@ __attribute__((no_sanitize("coverage"))) void on_access(const kernel::Tracked* o
 
 }  // namespace
 
-void enable_object_feedback() {
-  kernel::set_access_hook(on_access);
+program::AccessHook object_feedback_hook() {
+  return on_access;
 }
 
 void begin_object_feedback() {

@@ -66,10 +66,10 @@ void add_interleaving_feedback(const rt::RunResult& run);
 // site of the earlier access and the site of the later one, as KRACE's alias
 // coverage does for memory. A request that a second thread touches at a new
 // point of its life is new coverage, even where the thread switches around it
-// are not. enable_object_feedback() installs the access hook (sim runtime
-// only: the hook keeps unsynchronised state); begin_object_feedback() clears
-// that state before each run.
-void enable_object_feedback();
+// are not. object_feedback_hook() is the access hook to set in a run's
+// RunConfig (sim runtime only: the hook keeps unsynchronised state);
+// begin_object_feedback() clears that state before each run.
+program::AccessHook object_feedback_hook();
 void begin_object_feedback();
 
 // Lower-case hex SHA-1, as libFuzzer names its artifacts.

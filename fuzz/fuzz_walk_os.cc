@@ -4,11 +4,6 @@
 // whose hook writes the finding file before the process aborts, so libFuzzer
 // keeps the input. With a stop-on filter the watchdog does not abort: the hung
 // run returns (its threads abandoned) and on_finding() decides.
-//
-// os.h comes first: harness/kernel headers define function-like macros
-// (mutex_lock, ...) that would rewrite the runtime's declarations.
-#include "harness/runtime/os.h"
-
 #include <cstddef>
 #include <cstdint>
 
@@ -54,7 +49,6 @@ uint32_t input_hash(const uint8_t* data, size_t size) {
 
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   fuzz::init("fuzz_walk_os", *argc, *argv);
-  rt::set_hang_hook(on_hang, nullptr);
   return 0;
 }
 
@@ -72,6 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cfg.options.perturb_rate = kPerturbRate;
   cfg.options.record_trace = false;
   cfg.options.watchdog_abort = !t.replay_mode && t.settings.stop_on.empty();
+  cfg.options.hang_hook = on_hang;
   g_current = {&p, data, size};
   const program::Outcome o = program::execute(p, cfg);
   g_current = {};

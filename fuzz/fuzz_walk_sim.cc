@@ -18,9 +18,6 @@ constexpr uint64_t kFuzzMaxSteps = 20000;
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   fuzz::init("fuzz_walk_sim", *argc, *argv);
   fuzz::target().settings.max_steps = kFuzzMaxSteps;
-  // Replay needs no feedback.
-  if (fuzz::target().settings.object_feedback && !fuzz::target().replay_mode)
-    fuzz::enable_object_feedback();
   return 0;
 }
 
@@ -31,7 +28,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   program::RunConfig cfg = program::make_run_config(t.settings, t.profile, 0);
   cfg.strategy = program::StrategyKind::kProgram;
   cfg.options.record_trace = t.settings.interleaving_feedback;
-  if (t.settings.object_feedback && !t.replay_mode) fuzz::begin_object_feedback();
+  if (t.settings.object_feedback && !t.replay_mode) {  // replay needs no feedback
+    cfg.access_hook = fuzz::object_feedback_hook();
+    fuzz::begin_object_feedback();
+  }
   const program::Outcome o = program::execute(p, cfg);
   if (t.settings.interleaving_feedback) fuzz::add_interleaving_feedback(o.run);
   if (rt::is_protocol_bug(o.verdict))

@@ -4,10 +4,6 @@
 // that --stop-on selects (every finding without it) or a sanitizer report, 2
 // usage error. Findings --stop-on does not select are written and counted only,
 // as damon-harness run and the fuzz targets treat them.
-//
-// os.h comes first: harness/kernel headers define function-like macros
-// (mutex_lock, ...) that would rewrite its declarations.
-#include "harness/runtime/os.h"
 
 #include <csignal>
 #include <cstdio>
@@ -158,8 +154,11 @@ bool Session::run_one(const RunInfo& r, const program::Program& p) {
   stats_.begin_run();
   program::Outcome o;
   if (c_.runtime == rt::RuntimeKind::kOs) {
+    program::RunConfig cfg = run_config(c_, r);
+    cfg.options.hang_hook = on_hang;
+    cfg.options.hang_hook_arg = &hang_;
     std::optional<program::Outcome> done =
-        execute_with_budget(p, run_config(c_, r), c_.effective_run_budget_ms());
+        execute_with_budget(p, cfg, c_.effective_run_budget_ms());
     if (!done) {
       // Its threads still run: report, then leave without unwinding past them.
       // Its threads keep running: a stop leaves without unwinding past them,
@@ -265,7 +264,6 @@ int Session::run() {
   hang_.progress = progress_.get();
   hang_.seen = &seen_;
   hang_.stop_on = &c_.stop_on;
-  rt::set_hang_hook(on_hang, &hang_);
   install_stop_handlers();
   install_sanitizer_hooks();
 

@@ -35,7 +35,7 @@ class ScriptedStrategy : public rt::Strategy {
   }
   void set_execution(rt::Execution* e) { exec_ = e; }
   void begin(uint64_t) override { phase_ = 0; }
-  size_t pick(std::span<const rt::Candidate> cands, size_t default_idx) override {
+  size_t pick(std::span<const rt::Candidate> cands, size_t default_idx, int, bool) override {
     cands_ = cands;
     while (phase_ < phases_.size() && phases_[phase_].done()) phase_++;
     if (phase_ == phases_.size()) return default_idx;

@@ -10,7 +10,6 @@
 
 #include "fuzz/common.h"
 #include "harness/damon/profile.h"
-#include "harness/kernel/world.h"
 #include "harness/program/executor.h"
 #include "harness/program/text.h"
 #include "program_testing.h"
@@ -21,11 +20,14 @@ namespace {
 
 using program::testing::parse_text;
 
-// The counters one sim run of `p` on pause-rfc marks.
-std::set<int> object_pairs(const program::Program& p) {
+// The counters one sim run of `p` on pause-rfc marks, with `hook` as the
+// run's access hook.
+std::set<int> object_pairs(const program::Program& p,
+                           program::AccessHook hook = fuzz::object_feedback_hook()) {
   std::memset(dwh_object_counters, 0, sizeof dwh_object_counters);
   program::RunConfig cfg;
   cfg.profile = damon::find_profile("pause-rfc");
+  cfg.access_hook = hook;
   fuzz::begin_object_feedback();
   program::execute(p, cfg);
   std::set<int> marked;
@@ -46,24 +48,18 @@ const char* kReviewProgram =
     "cpu1: start ctx0\n";
 const char* kReviewSchedule = "schedule: 0:1 25:1 0:1 27:1 1:0 8:1 10:1 9:5 10:0\n";
 
-class ObjectFeedback : public ::testing::Test {
- protected:
-  void SetUp() override { fuzz::enable_object_feedback(); }
-  void TearDown() override { kernel::set_access_hook(nullptr); }
-};
-
-TEST_F(ObjectFeedback, RacingClientsMarkPairs) {
+TEST(ObjectFeedback, RacingClientsMarkPairs) {
   const std::set<int> pairs =
       object_pairs(parse_text("damon-harness program v1\ncpu0: walk ctx0\ncpu1: start ctx0\n"));
   EXPECT_GE(pairs.size(), 3u);
 }
 
-TEST_F(ObjectFeedback, SameRunSamePairs) {
+TEST(ObjectFeedback, SameRunSamePairs) {
   const program::Program p = parse_text(std::string(kReviewProgram) + kReviewSchedule);
   EXPECT_EQ(object_pairs(p), object_pairs(p));
 }
 
-TEST_F(ObjectFeedback, TheLosingScheduleHasPairsTheDefaultOneLacks) {
+TEST(ObjectFeedback, TheLosingScheduleHasPairsTheDefaultOneLacks) {
   const std::set<int> plain = object_pairs(parse_text(kReviewProgram));
   const std::set<int> losing =
       object_pairs(parse_text(std::string(kReviewProgram) + kReviewSchedule));
@@ -73,8 +69,8 @@ TEST_F(ObjectFeedback, TheLosingScheduleHasPairsTheDefaultOneLacks) {
 }
 
 TEST(ObjectFeedbackOff, NoHookNoPairs) {
-  kernel::set_access_hook(nullptr);
-  EXPECT_TRUE(object_pairs(parse_text(std::string(kReviewProgram) + kReviewSchedule)).empty());
+  EXPECT_TRUE(
+      object_pairs(parse_text(std::string(kReviewProgram) + kReviewSchedule), nullptr).empty());
 }
 
 }  // namespace

@@ -49,13 +49,13 @@ std::string errname(int err) {
 }
 
 void mutex_lock_at(mutex* m, const rt::Site* site) {
-  ex().mutex_lock(m->m, site);
+  ex().lock_mutex(m->m, site);
 }
 bool mutex_trylock_at(mutex* m, const rt::Site* site) {
-  return ex().mutex_trylock(m->m, site);
+  return ex().trylock_mutex(m->m, site);
 }
 void mutex_unlock_at(mutex* m, const rt::Site* site) {
-  ex().mutex_unlock(m->m, site);
+  ex().unlock_mutex(m->m, site);
 }
 
 void init_completion_at(completion* c, const rt::Site* site) {

@@ -16,12 +16,9 @@
 #endif
 
 namespace kernel {
-namespace {
-std::atomic<AccessHook> g_access_hook{nullptr};
-}  // namespace
-
-void set_access_hook(AccessHook hook) {
-  g_access_hook.store(hook, std::memory_order_relaxed);
+void World::observe(const Tracked* obj, const rt::Site* site, bool born) const {
+  if (const rt::Execution* e = rt::Execution::current_or_null())
+    access_hook(obj, site, born, e->self());
 }
 
 World::Tables& World::spare_tables() {
@@ -111,7 +108,7 @@ void World::attach(rt::Execution& e) {
 void World::born(Tracked* obj, const char* what, Owner owner, std::string_view owner_desc,
                  const rt::Site* site) {
   Scope scope(*this);
-  if (AccessHook hook = g_access_hook.load(std::memory_order_relaxed)) hook(obj, site, true);
+  if (access_hook) observe(obj, site, true);
   const Record rec{what, owner, true, keep(owner_desc), {}, {}, nullptr};
   if (Record* r = find(obj)) {
     *r = rec;
@@ -184,7 +181,7 @@ bool World::check(const Tracked* obj, const rt::Site* site) {
   std::string msg, detail;
   {
     Scope scope(*this);
-    if (AccessHook hook = g_access_hook.load(std::memory_order_relaxed)) hook(obj, site, false);
+    if (access_hook) observe(obj, site, false);
     const Record* found = find(obj);
     if (!found || found->alive) return true;
     const Record& r = *found;

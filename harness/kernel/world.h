@@ -37,13 +37,13 @@ enum class Owner : uint8_t {
   kStatic,  // lives for the whole run (module statics)
 };
 
-// A process-wide observer of the model's accesses to tracked objects: born()
-// and check() (every READ/WRITE/SET_REF and complete() of the model) call it
-// first, with the caller's memory accesses already hidden from ThreadSanitizer.
-// The fuzz targets key their object feedback on it. nullptr, the default,
-// costs one load per access.
-using AccessHook = void (*)(const Tracked* obj, const rt::Site* site, bool born);
-void set_access_hook(AccessHook hook);
+// An observer of one world's accesses to tracked objects: born() and check()
+// (every READ/WRITE/SET_REF and complete() of the model) call it first, with
+// the caller's memory accesses already hidden from ThreadSanitizer, inside an
+// execution only. `obj` is only an identity (the object's address); `tid` is
+// the accessing thread. The fuzz targets key their object feedback on it.
+// nullptr, the default, costs one test per access.
+using AccessHook = void (*)(const void* obj, const rt::Site* site, bool born, int tid);
 
 class World {
  public:
@@ -59,6 +59,8 @@ class World {
   void attach(rt::Execution& e);
 
   Faults faults;
+  // Set before the run starts (see AccessHook).
+  AccessHook access_hook = nullptr;
   // State of the layer above for this execution (the DAMON model keeps its
   // damon_core here).
   void* ext = nullptr;
@@ -99,6 +101,7 @@ class World {
   std::string text_;
   Text keep(std::string_view s);
   std::string_view text(Text t) const { return std::string_view(text_).substr(t.at, t.len); }
+  void observe(const Tracked* obj, const rt::Site* site, bool born) const;  // access_hook
   // "<thread> at <site> [<stack>]" of a dead record.
   std::string death_text(const Record& r) const;
   // Taken only on the os runtime (threaded_): sim threads are fibers of one OS

@@ -91,6 +91,7 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
                                          : rt::make_os_execution(cfg.options);
   auto world = std::make_unique<kernel::World>();
   world->attach(*e);
+  world->access_hook = cfg.access_hook;
   auto st = std::make_unique<RunState>();
   st->profile = cfg.profile;
   st->core = damon::damon_core_create(*world, cfg.profile);

@@ -9,10 +9,14 @@
 #include <vector>
 
 #include "harness/damon/profile.h"
+#include "harness/kernel/world.h"
 #include "harness/program/op.h"
 #include "harness/runtime/execution.h"
 
 namespace program {
+
+// Observes the model's accesses to tracked objects (kernel::AccessHook).
+using AccessHook = kernel::AccessHook;
 
 enum class StrategyKind : uint8_t {
   kProgram,  // the program's own schedule (replay)
@@ -27,6 +31,7 @@ struct RunConfig {
   uint64_t seed = 0;
   int pct_depth = 3;
   rt::Options options;
+  AccessHook access_hook = nullptr;
 };
 
 struct OpResult {

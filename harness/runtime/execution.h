@@ -99,6 +99,10 @@ class Event {
   std::condition_variable os_cv_;
 };
 
+// Called once when the os watchdog declares a hang, before the process aborts
+// (the layer above writes the program file here). From the monitor thread.
+using HangHook = void (*)(const Finding& f, void* arg);
+
 struct Options {
   uint64_t max_steps = 100000;                    // sim: livelock budget
   uint64_t max_virtual_ns = 120ull * 1000000000;  // sim: livelock budget
@@ -125,6 +129,8 @@ struct Options {
   // os: on a watchdog hang, abort() the process (so a fuzzer keeps the input)
   // instead of returning the verdict with the hung threads detached.
   bool watchdog_abort = true;
+  HangHook hang_hook = nullptr;  // os: see HangHook
+  void* hang_hook_arg = nullptr;
 };
 
 // The os watchdog's default timeout, chosen by measurement (see README).
@@ -178,9 +184,9 @@ class Execution {
 
   // A scheduling point before an access to declared shared state.
   virtual void point(const Site* site) = 0;
-  virtual void mutex_lock(Mutex& m, const Site* site) = 0;
-  virtual bool mutex_trylock(Mutex& m, const Site* site) = 0;
-  virtual void mutex_unlock(Mutex& m, const Site* site) = 0;
+  virtual void lock_mutex(Mutex& m, const Site* site) = 0;
+  virtual bool trylock_mutex(Mutex& m, const Site* site) = 0;
+  virtual void unlock_mutex(Mutex& m, const Site* site) = 0;
   virtual void event_init(Event& e, const Site* site) = 0;  // done = 0
   // site == nullptr: no scheduling point (the caller just made one).
   virtual void event_signal(Event& e, const Site* site) = 0;

@@ -133,20 +133,7 @@ class WorkerPool {
   std::mutex mu_;
   std::vector<Worker*> idle_;
 };
-HangHook g_hang_hook = nullptr;
-void* g_hang_arg = nullptr;
 }  // namespace
-
-void set_hang_hook(HangHook hook, void* arg) {
-  g_hang_hook = hook;
-  g_hang_arg = arg;
-}
-HangHook g_hang_hook_fn() {
-  return g_hang_hook;
-}
-void* g_hang_hook_arg() {
-  return g_hang_arg;
-}
 
 OsExecution::OsExecution(const Options& options)
     : opts_(options),

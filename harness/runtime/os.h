@@ -19,13 +19,6 @@
 
 namespace rt {
 
-// Called once when the watchdog declares a hang, before the process aborts
-// (the layer above writes the program file here).
-using HangHook = void (*)(const Finding& f, void* arg);
-void set_hang_hook(HangHook hook, void* arg);
-HangHook g_hang_hook_fn();
-void* g_hang_hook_arg();
-
 // What the os watchdogs of this process measured, for live displays and for
 // calibrating the timeout. Written by the monitor of the run in progress
 // (relaxed), read by anyone. Waits are measured by polling every millisecond.
@@ -51,9 +44,9 @@ class OsExecution final : public Execution {
   uint64_t now_ns() const override;
 
   void point(const Site* site) override;
-  void mutex_lock(Mutex& m, const Site* site) override;
-  bool mutex_trylock(Mutex& m, const Site* site) override;
-  void mutex_unlock(Mutex& m, const Site* site) override;
+  void lock_mutex(Mutex& m, const Site* site) override;
+  bool trylock_mutex(Mutex& m, const Site* site) override;
+  void unlock_mutex(Mutex& m, const Site* site) override;
   void event_init(Event& e, const Site* site) override;
   void event_signal(Event& e, const Site* site) override;
   void event_wait(Event& e, const Site* site) override;

@@ -81,7 +81,7 @@ void OsExecution::point(const Site* site) {
   perturb();
 }
 
-void OsExecution::mutex_lock(Mutex& m, const Site* site) {
+void OsExecution::lock_mutex(Mutex& m, const Site* site) {
   point(site);
   Slot& s = slots_[self()];
   if (!m.os_.try_lock()) {
@@ -98,7 +98,7 @@ void OsExecution::mutex_lock(Mutex& m, const Site* site) {
   s.held.push_back(&m);
 }
 
-bool OsExecution::mutex_trylock(Mutex& m, const Site* site) {
+bool OsExecution::trylock_mutex(Mutex& m, const Site* site) {
   point(site);
   if (!m.os_.try_lock()) return false;
   m.owner_.store(self(), std::memory_order_relaxed);
@@ -106,13 +106,13 @@ bool OsExecution::mutex_trylock(Mutex& m, const Site* site) {
   return true;
 }
 
-void OsExecution::mutex_unlock(Mutex& m, const Site* site) {
+void OsExecution::unlock_mutex(Mutex& m, const Site* site) {
   Slot& s = slots_[self()];
   const auto it = std::find(s.held.rbegin(), s.held.rend(), &m);
   if (it != s.held.rend()) {
     s.held.erase(std::next(it).base());
   } else if (s.unwinding) {
-    return;  // a lock the unwinding thread did not take (mutex_lock above)
+    return;  // a lock the unwinding thread did not take (lock_mutex above)
   }
   m.owner_.store(-1, std::memory_order_relaxed);
   m.os_.unlock();

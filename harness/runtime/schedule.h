@@ -35,7 +35,7 @@ struct PctSchedule {
   // thread's priority drops; the PCT depth is points.size() + 1.
   std::vector<uint16_t> points;
   // Count only the decisions at which the running thread is about to acquire
-  // ("at=acquire"; Strategy::at_acquire): fewer decisions, so each change point
+  // ("at=acquire"; Strategy::pick's at_acquire): fewer decisions, so each change point
   // is likelier to land in a narrow window.
   bool acquire_only = false;
   // Each point names a thread and a count: "thread T, at its N-th counted

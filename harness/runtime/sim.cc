@@ -196,9 +196,8 @@ DWH_SIM_STEP int SimExecution::decide(bool cur_can_run) {
   const size_t def = default_choice(cur_can_run);
   size_t pick = def;
   if (cands_.size() > 1) {
-    strategy_.at_acquire = acquiring_;
-    strategy_.current = cur_can_run ? cur_ : -1;
-    pick = strategy_.pick(std::span<const Candidate>(cands_.data(), cands_.size()), def);
+    pick = strategy_.pick(std::span<const Candidate>(cands_.data(), cands_.size()), def,
+                          cur_can_run ? cur_ : -1, acquiring_);
     if (pick >= cands_.size()) pick = def;
     if (pick != def) {
       result_.schedule.preemptions.push_back(

@@ -78,14 +78,14 @@ class SimExecution final : public Execution {
   uint64_t now_ns() const override { return now_; }
 
   void point(const Site* site) override;
-  // point() for a point just before an acquire (Strategy::at_acquire).
+  // point() for a point just before an acquire (Strategy::pick's at_acquire).
   void acquire_point(const Site* site);
   // point() inside a primitive that is already in a QuietAccesses scope: under
   // ThreadSanitizer every scope costs two stack-depot insertions.
   void quiet_point(const Site* site);
-  void mutex_lock(Mutex& m, const Site* site) override;
-  bool mutex_trylock(Mutex& m, const Site* site) override;
-  void mutex_unlock(Mutex& m, const Site* site) override;
+  void lock_mutex(Mutex& m, const Site* site) override;
+  bool trylock_mutex(Mutex& m, const Site* site) override;
+  void unlock_mutex(Mutex& m, const Site* site) override;
   void event_init(Event& e, const Site* site) override;
   void event_signal(Event& e, const Site* site) override;
   void event_wait(Event& e, const Site* site) override;

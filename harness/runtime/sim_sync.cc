@@ -62,7 +62,7 @@ DWH_SIM_STEP void SimExecution::wake_waiters(WaitKind kind, const void* obj) {
   }
 }
 
-DWH_SIM_STEP void SimExecution::mutex_lock(Mutex& m, const Site* site) {
+DWH_SIM_STEP void SimExecution::lock_mutex(Mutex& m, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   acquire_point(site);
@@ -71,7 +71,7 @@ DWH_SIM_STEP void SimExecution::mutex_lock(Mutex& m, const Site* site) {
   tsan_acquire(&m);
 }
 
-DWH_SIM_STEP bool SimExecution::mutex_trylock(Mutex& m, const Site* site) {
+DWH_SIM_STEP bool SimExecution::trylock_mutex(Mutex& m, const Site* site) {
   QuietAccesses q;
   if (aborting_) return false;
   acquire_point(site);
@@ -81,7 +81,7 @@ DWH_SIM_STEP bool SimExecution::mutex_trylock(Mutex& m, const Site* site) {
   return true;
 }
 
-DWH_SIM_STEP void SimExecution::mutex_unlock(Mutex& m, const Site* site) {
+DWH_SIM_STEP void SimExecution::unlock_mutex(Mutex& m, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   if (m.owner_.load(std::memory_order_relaxed) != cur_) {

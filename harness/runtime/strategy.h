@@ -28,15 +28,13 @@ class Strategy {
   virtual void begin(uint64_t run_index) = 0;
   // Index into `cands` of the thread to run next. `default_idx` is what the
   // default policy (see schedule.h) would run; returning it is "no preemption".
-  virtual size_t pick(std::span<const Candidate> cands, size_t default_idx) = 0;
-  // Set by the runtime before each pick(): the running thread is about to
-  // acquire (a mutex, a completion, a join). Where shared state is only touched
-  // under locks, preemptions there reach every outcome (CHESS's observation),
-  // so a strategy may count only these points.
-  bool at_acquire = false;
-  // Also set before each pick(): the thread whose point this is, or -1 when it
-  // blocks or finishes (then every candidate is another thread).
-  int current = -1;
+  // `current` is the thread whose point this is, or -1 when it blocks or
+  // finishes (then every candidate is another thread). `at_acquire`: the
+  // running thread is about to acquire (a mutex, a completion, a join). Where
+  // shared state is only touched under locks, preemptions there reach every
+  // outcome (CHESS's observation), so a strategy may count only these points.
+  virtual size_t pick(std::span<const Candidate> cands, size_t default_idx, int current,
+                      bool at_acquire) = 0;
   // One line for logs and finding files: "pct(seed=7,depth=3)".
   virtual std::string describe() const = 0;
 };

@@ -36,9 +36,9 @@ class PctStrategy final : public Strategy {
     low_ = 0;
     counts_.clear();
   }
-  size_t pick(std::span<const Candidate> cands, size_t) override {
+  size_t pick(std::span<const Candidate> cands, size_t, int current, bool at_acquire) override {
     const bool counted = !acquire_only_ || at_acquire;
-    if (per_thread_) return pick_per_thread(cands, counted);
+    if (per_thread_) return pick_per_thread(cands, current, counted);
     if (counted) step_++;
     size_t best = highest(cands);
     if (counted && std::binary_search(change_.begin(), change_.end(), step_)) {
@@ -49,7 +49,7 @@ class PctStrategy final : public Strategy {
   }
   // The running thread drops at its own given counts; then the highest
   // priority runs.
-  size_t pick_per_thread(std::span<const Candidate> cands, bool counted) {
+  size_t pick_per_thread(std::span<const Candidate> cands, int current, bool counted) {
     if (current >= 0 && counted) {
       if (current >= static_cast<int>(counts_.size())) counts_.resize(current + 1, 0);
       const uint32_t n = ++counts_[current];

@@ -11,7 +11,7 @@ class RandomStrategy final : public Strategy {
  public:
   explicit RandomStrategy(uint64_t seed) : seed_(seed) {}
   void begin(uint64_t run_index) override { rng_ = SplitMix64(seed_ + run_index); }
-  size_t pick(std::span<const Candidate> cands, size_t) override {
+  size_t pick(std::span<const Candidate> cands, size_t, int, bool) override {
     return static_cast<size_t>(rng_.below(cands.size()));
   }
   std::string describe() const override { return "random(seed=" + std::to_string(seed_) + ")"; }

@@ -14,7 +14,7 @@ class ScheduleStrategy final : public Strategy {
     next_ = 0;
     count_ = 0;
   }
-  size_t pick(std::span<const Candidate> cands, size_t default_idx) override {
+  size_t pick(std::span<const Candidate> cands, size_t default_idx, int, bool) override {
     if (next_ >= s_.preemptions.size()) return default_idx;
     const Preemption& p = s_.preemptions[next_];
     if (count_ < p.delay) {

@@ -147,7 +147,7 @@ void OsExecution::publish_hang(Finding f, const char* what, const char* abort_re
     std::lock_guard<std::mutex> g(findings_mu_);
     findings_.insert(findings_.begin(), f);
   }
-  if (g_hang_hook_fn()) g_hang_hook_fn()(f, g_hang_hook_arg());
+  if (opts_.hang_hook) opts_.hang_hook(f, opts_.hang_hook_arg);
   std::fflush(stderr);
   if (opts_.watchdog_abort) {
     std::fprintf(stderr, "==DAMON-HARNESS== ABORTING after %s\n", abort_reason);
@@ -185,7 +185,7 @@ void OsExecution::reclaim() {
         p->done_cv.notify_all();
       }
       // One thread at a time, in tid order among those stopped; a thread still
-      // in mutex_lock() stops once the holder's unwinding releases the mutex.
+      // in lock_mutex() stops once the holder's unwinding releases the mutex.
       if (!p->stopped.load()) continue;
       unwind_turn_.store(i);
       while (!p->finished.load()) {
