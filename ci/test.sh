@@ -24,7 +24,7 @@ declare -A LANE_HELP=(
   [dev]="dev preset: build (warnings as errors) + ctest"
   [asan]="asan preset: build + ctest under ASan and UBSan"
   [tsan]="tsan preset: build + ctest under TSan"
-  [fuzz]="fuzz preset: build the libFuzzer targets and damon-harness (+ ctest if it has tests); fuzz-plain and fuzz-asan: build fuzz_walk_sim"
+  [fuzz]="fuzz, fuzz-plain and fuzz-asan presets: build each whole (+ ctest if it has tests)"
   [corpus]="damon-harness check corpus/regression on every profile; replay corpus/seeds with each replay binary"
   [smoke]="deterministic fuzz_walk_sim run on pause-rfc must find a bug that damon-harness run reproduces"
   [tsan-fuzz]="short fuzz_walk_os run under the fuzz-tsan preset on a fixed profile"
@@ -71,11 +71,11 @@ lane_tsan() { build_and_test tsan; }
 FUZZ_BUILD_TARGETS=(--target "${DWH_FUZZ_TARGETS[@]}" damon-harness)
 
 lane_fuzz() {
-  build_preset fuzz "${FUZZ_BUILD_TARGETS[@]}"
-  # The benchmarks' sim fuzzers: the same target without sanitizers, and with
-  # ASan alone.
-  build_preset fuzz-plain --target fuzz_walk_sim
-  build_preset fuzz-asan --target fuzz_walk_sim
+  # Every fuzzing preset builds whole; fuzz-plain and fuzz-asan hold the benchmarks'
+  # sim fuzzers (no sanitizer, ASan alone).
+  build_preset fuzz
+  build_preset fuzz-plain
+  build_preset fuzz-asan
   if has_tests fuzz; then
     test_preset fuzz
   else
@@ -170,7 +170,7 @@ lane_smoke() {
 }
 
 lane_tsan_fuzz() {
-  build_preset fuzz-tsan --target fuzz_walk_os
+  build_preset fuzz-tsan
   local bin tmp rc=0 flags
   bin=$(bin_dir fuzz-tsan)
   tmp=$(lane_tmp tsan-fuzz)
