@@ -70,6 +70,7 @@ void complete_at(completion* c, const rt::Site* site) {
   const Tracked* owner = c->owner;
   HarnessSteps steps(World::current());
   ex().point(site);
+  ex().declare_access(owner ? static_cast<const void*>(owner) : &c->e);
   // A dead request is reported and not completed: sim's report ends the run
   // here, and on os the run winds down, where the signal would write the dead
   // request's completion (ThreadSanitizer reported that write as a race with
@@ -82,13 +83,16 @@ void wait_for_completion_at(completion* c, const rt::Site* site) {
 }
 
 void check_alive_at(const Tracked* obj, const rt::Site* site) {
-  if (obj) World::current().check(obj, site);
+  if (!obj) return;
+  ex().declare_access(obj);
+  World::current().check(obj, site);
 }
 
 bool touch_at(const Tracked* obj, const rt::Site* site) {
   World& w = World::current();
   HarnessSteps steps(w);
   ex().point(site);
+  ex().declare_access(obj);
   return !obj || w.check(obj, site);
 }
 
@@ -164,6 +168,7 @@ void schedule_timeout_idle_ms_at(uint64_t ms, const rt::Site* site) {
 void kfree_at(Tracked* obj, const rt::Site* site) {
   if (!obj) return;
   ex().point(site);
+  ex().declare_access(obj);
   World::current().died(obj, site);
 }
 
@@ -173,6 +178,7 @@ CallerFrame::~CallerFrame() {
   if (!rt::Execution::current_or_null()) return;
   World& w = World::current();
   for (auto it = objs_.rbegin(); it != objs_.rend(); ++it) {
+    rt::Execution::current().declare_access(*it);
     if (w.alive(*it)) w.died(*it, RT_SITE("return"));
   }
 }

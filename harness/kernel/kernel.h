@@ -113,13 +113,17 @@ void check_alive_at(const Tracked* obj, const rt::Site* site);
 // os runtime goes on, and READ/WRITE then leave the dead memory alone (it is
 // really freed under ASan).
 bool touch_at(const Tracked* obj, const rt::Site* site);
-inline bool touch_at(const void*, const rt::Site* site) {
-  rt::Execution::current().point(site);
+inline bool touch_at(const void* obj, const rt::Site* site) {
+  rt::Execution& e = rt::Execution::current();
+  e.point(site);
+  e.declare_access(obj);
   return true;
 }
 // A scheduling point before an access to shared state that is not in a tracked object.
 inline void shared_access_at(const rt::Site* site) {
-  rt::Execution::current().point(site);
+  rt::Execution& e = rt::Execution::current();
+  e.point(site);
+  e.declare_access(nullptr);
 }
 
 }  // namespace kernel

@@ -17,10 +17,15 @@ inline void ref(rt::Event* e) {
 inline void unref(rt::Event* e, const rt::Site* site) {
   if (e) rt::Execution::current().event_unref(*e, site);
 }
+// The list head or pointer itself is shared state too (Execution::declare_access).
+inline void declare(const void* head) {
+  rt::Execution::current().declare_access(head);
+}
 }  // namespace list_detail
 
 template <class T>
 void RefPtr<T>::set(T* p, const rt::Site* site) {
+  list_detail::declare(this);
   list_detail::ref(list_detail::reach_of(p));
   T* old = p_;
   p_ = p;
@@ -37,6 +42,7 @@ void RefPtr<T>::reset_quiet() {
 
 template <class T>
 void List<T>::add_tail(T* node, const rt::Site* site) {
+  list_detail::declare(this);
   if (!v_.empty()) check_alive_at(v_.back(), site);
   check_alive_at(node, site);
   list_detail::ref(list_detail::reach_of(node));
@@ -45,6 +51,7 @@ void List<T>::add_tail(T* node, const rt::Site* site) {
 
 template <class T>
 void List<T>::add_tail_swapped(T* node, const rt::Site* site) {
+  list_detail::declare(this);
   check_alive_at(node, site);
   list_detail::ref(list_detail::reach_of(node));
   Items dropped;
@@ -55,6 +62,7 @@ void List<T>::add_tail_swapped(T* node, const rt::Site* site) {
 
 template <class T>
 void List<T>::del(T* node, const rt::Site* site) {
+  list_detail::declare(this);
   auto it = std::find(v_.begin(), v_.end(), node);
   if (it == v_.end()) return;
   if (it != v_.begin()) check_alive_at(*(it - 1), site);
@@ -66,6 +74,8 @@ void List<T>::del(T* node, const rt::Site* site) {
 
 template <class T>
 void List<T>::splice_tail_init(List& dst, const rt::Site* site) {
+  list_detail::declare(this);
+  list_detail::declare(&dst);
   for (T* n : v_) {
     check_alive_at(n, site);
     list_detail::ref(list_detail::reach_of(n));

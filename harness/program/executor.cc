@@ -85,9 +85,10 @@ std::string describe_contexts(kernel::World& w, const RunState& st) {
 
 Outcome execute(const Program& p, const RunConfig& cfg) {
   Outcome out;
-  auto strategy = make_strategy(p, cfg);
+  auto own_strategy = cfg.external_strategy ? nullptr : make_strategy(p, cfg);
+  rt::Strategy& strategy = cfg.external_strategy ? *cfg.external_strategy : *own_strategy;
   std::unique_ptr<rt::Execution> e = cfg.runtime == rt::RuntimeKind::kSim
-                                         ? rt::make_sim_execution(*strategy, 0, cfg.options)
+                                         ? rt::make_sim_execution(strategy, 0, cfg.options)
                                          : rt::make_os_execution(cfg.options);
   auto world = std::make_unique<kernel::World>();
   world->attach(*e);

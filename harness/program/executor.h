@@ -32,6 +32,9 @@ struct RunConfig {
   int pct_depth = 3;
   rt::Options options;
   AccessHook access_hook = nullptr;
+  // sim: decides instead of `strategy` when set (the systematic search's
+  // strategy, which lives across executions). Not owned.
+  rt::Strategy* external_strategy = nullptr;
 };
 
 struct OpResult {

@@ -184,6 +184,10 @@ class Execution {
 
   // A scheduling point before an access to declared shared state.
   virtual void point(const Site* site) = 0;
+  // What the access after a point() touches: a tracked object, or nullptr for
+  // shared state without one. Not a scheduling point; the sim runtime keeps it
+  // in the transition's Footprint when its strategy asks for footprints.
+  virtual void declare_access(const void* obj) { (void)obj; }
   virtual void lock_mutex(Mutex& m, const Site* site) = 0;
   virtual bool trylock_mutex(Mutex& m, const Site* site) = 0;
   virtual void unlock_mutex(Mutex& m, const Site* site) = 0;

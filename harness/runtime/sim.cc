@@ -15,6 +15,7 @@ SimExecution::SimExecution(Strategy& strategy, uint64_t run_index, const Options
     : strategy_(strategy), opts_(options) {
   recycle_fiber_stacks();
   strategy_.begin(run_index);
+  fp_on_ = strategy_.wants_footprints();
   if (opts_.record_trace) result_.trace.reserve(1024);
 }
 
@@ -31,6 +32,7 @@ int SimExecution::spawn(std::string name, ThreadKind kind, std::function<void()>
   t.body = std::move(body);
   live_.push_back(tid);
   sched_epoch_++;
+  fp_global();
   // The child starts after everything its creator did so far.
   tsan_release(&t);
   return tid;
@@ -42,6 +44,7 @@ DWH_SIM_STEP void SimExecution::record(const Site* site, TraceKind kind) {
   t.last_ran = result_.steps;
   t.last_ran_ns = now_;
   t.recent[t.nrecent++ % kRecent] = site;
+  if (fp_on_ && fp_.tid != cur_) fp_.global = true;  // a switch without a decision
   uint64_t h = result_.trace_hash ^ (static_cast<uint64_t>(cur_) << 56) ^ site->hash();
   result_.trace_hash = (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ull;
   if (opts_.record_trace) {
@@ -74,6 +77,7 @@ DWH_SIM_STEP bool SimExecution::finisher_eligible() const {
 DWH_SIM_STEP void SimExecution::progress() {
   QuietAccesses q;
   last_client_ns_ = now_;
+  fp_global();  // the finisher's gate
 }
 
 namespace {
@@ -196,6 +200,10 @@ DWH_SIM_STEP int SimExecution::decide(bool cur_can_run) {
   const size_t def = default_choice(cur_can_run);
   size_t pick = def;
   if (cands_.size() > 1) {
+    if (fp_on_) {
+      strategy_.transition_done(fp_);
+      fp_ = Footprint{};
+    }
     pick = strategy_.pick(std::span<const Candidate>(cands_.data(), cands_.size()), def,
                           cur_can_run ? cur_ : -1, acquiring_);
     if (pick >= cands_.size()) pick = def;
@@ -208,7 +216,9 @@ DWH_SIM_STEP int SimExecution::decide(bool cur_can_run) {
     }
   }
   const Candidate& c = cands_[pick];
+  if (fp_on_ && cands_.size() > 1) fp_.tid = c.tid;
   if (c.sleeping) {
+    fp_global();  // virtual time moves
     now_ = std::max(now_, c.wake_ns);
     set_state(threads_[c.tid], State::kRunnable);
     threads_[c.tid].interrupted = false;
@@ -253,6 +263,7 @@ void SimExecution::fiber_main(int tid) {
   QuietAccesses q;
   Thread& t = threads_[tid];
   set_state(t, State::kDone);
+  fp_global();
   live_.erase(std::remove(live_.begin(), live_.end(), tid), live_.end());
   t.body = nullptr;
   tsan_release(&t);
@@ -269,6 +280,8 @@ void SimExecution::resume(int tid) {
   Thread& t = threads_[tid];
   cur_ = tid;
   if (t.state == State::kNew) {
+    // The finisher's start depends on every client's state.
+    if (t.kind == ThreadKind::kFinisher) fp_global();
     set_state(t, State::kRunnable);
     t.exec = this;
     t.tid = tid;
@@ -305,6 +318,7 @@ RunResult SimExecution::run() {
   for (const Thread& t : threads_) {
     result_.threads.push_back(ThreadSummary{t.name, t.kind, t.state == State::kDone});
   }
+  if (fp_on_) strategy_.transition_done(fp_);
   if (aborting_) unwind_all();
   // The caller reads and frees what the threads used: it comes after them.
   for (const Thread& t : threads_) tsan_acquire(&t);

@@ -78,6 +78,9 @@ class SimExecution final : public Execution {
   uint64_t now_ns() const override { return now_; }
 
   void point(const Site* site) override;
+  void declare_access(const void* obj) override {
+    if (fp_on_) fp_.add(obj);
+  }
   // point() for a point just before an acquire (Strategy::pick's at_acquire).
   void acquire_point(const Site* site);
   // point() inside a primitive that is already in a QuietAccesses scope: under
@@ -201,6 +204,15 @@ class SimExecution final : public Execution {
   uint64_t sched_epoch_ = 0;
   CandsKey cands_key_;
   bool cands_cached_ = false;
+  // The current transition's footprint (Strategy::wants_footprints()).
+  bool fp_on_ = false;
+  Footprint fp_;
+  void fp_add(const void* obj) {
+    if (fp_on_) fp_.add(obj);
+  }
+  void fp_global() {
+    if (fp_on_) fp_.global = true;
+  }
   // The step at which a passed-over runnable thread starts starving, which
   // changes the set: the cached set is valid before it.
   uint64_t cands_valid_until_ = 0;

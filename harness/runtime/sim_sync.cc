@@ -66,6 +66,7 @@ DWH_SIM_STEP void SimExecution::lock_mutex(Mutex& m, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   acquire_point(site);
+  fp_add(&m);
   while (m.owner_.load(std::memory_order_relaxed) != -1) block(WaitKind::kMutex, &m, site);
   m.owner_.store(cur_, std::memory_order_relaxed);
   tsan_acquire(&m);
@@ -75,6 +76,7 @@ DWH_SIM_STEP bool SimExecution::trylock_mutex(Mutex& m, const Site* site) {
   QuietAccesses q;
   if (aborting_) return false;
   acquire_point(site);
+  fp_add(&m);
   if (m.owner_.load(std::memory_order_relaxed) != -1) return false;
   m.owner_.store(cur_, std::memory_order_relaxed);
   tsan_acquire(&m);
@@ -92,6 +94,7 @@ DWH_SIM_STEP void SimExecution::unlock_mutex(Mutex& m, const Site* site) {
     raise(std::move(f));
   }
   tsan_release(&m);
+  fp_add(&m);
   m.owner_.store(-1, std::memory_order_relaxed);
   wake_waiters(WaitKind::kMutex, &m);
   quiet_point(site);
@@ -101,6 +104,7 @@ void SimExecution::event_init(Event& e, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   quiet_point(site);
+  fp_add(&e);
   e.done_ = 0;
 }
 
@@ -108,6 +112,7 @@ DWH_SIM_STEP void SimExecution::event_signal(Event& e, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   if (site) quiet_point(site);
+  fp_add(&e);
   e.done_++;
   e.signals_++;
   tsan_release(&e);
@@ -118,6 +123,7 @@ DWH_SIM_STEP void SimExecution::event_wait(Event& e, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   acquire_point(site);
+  fp_add(&e);
   while (e.done_ == 0) {
     e.waiters_++;
     if (opts_.detect_lost_wakeups && e.tracked_ && e.reach_ == 0) {
@@ -142,12 +148,14 @@ DWH_SIM_STEP void SimExecution::event_wait(Event& e, const Site* site) {
 
 void SimExecution::event_ref(Event& e) {
   QuietAccesses q;
+  fp_add(&e);
   e.reach_++;
   e.tracked_ = true;
 }
 
 void SimExecution::event_unref(Event& e, const Site* site) {
   QuietAccesses q;
+  fp_add(&e);
   e.reach_--;
   if (e.reach_ == 0) {
     e.dropped_by_ = cur_;
@@ -177,6 +185,7 @@ DWH_SIM_STEP bool SimExecution::sleep(uint64_t ns, const Site* site) {
   if (aborting_) return false;
   record(site, TraceKind::kPoint);
   check_budget(site);
+  fp_global();  // its wake time reads virtual time
   Thread& t = threads_[cur_];
   set_state(t, State::kSleeping);
   t.wake_ns = now_ + ns;
@@ -191,6 +200,7 @@ void SimExecution::wake(int tid, const Site* site) {
   if (aborting_) return;
   quiet_point(site);
   Thread& t = threads_[tid];
+  fp_add(&t);
   if (t.state == State::kSleeping) {
     set_state(t, State::kRunnable);
     t.interrupted = true;
@@ -201,6 +211,7 @@ void SimExecution::join(int tid, const Site* site) {
   QuietAccesses q;
   if (aborting_) return;
   acquire_point(site);
+  fp_add(&threads_[tid]);
   while (threads_[tid].state != State::kDone) block(WaitKind::kJoin, &threads_[tid], site);
   tsan_acquire(&threads_[tid]);
 }

@@ -11,6 +11,8 @@
 #include <span>
 #include <string>
 
+#include <boost/container/small_vector.hpp>
+
 #include "harness/runtime/schedule.h"
 
 namespace rt {
@@ -19,6 +21,39 @@ struct Candidate {
   int tid = -1;
   bool sleeping = false;  // choosing it fires its timer (virtual time jumps to wake_ns)
   uint64_t wake_ns = 0;
+};
+
+// What one transition touched: the steps run between two decisions with a
+// choice. `objs` are the synchronisation objects and tracked objects accessed
+// (by address); `global` marks a transition that is dependent on every other
+// (a second thread ran in it, virtual time moved, a thread was created or
+// ended, shared state without an object was accessed). Only recorded for a
+// strategy whose wants_footprints() is true (the systematic search's sleep sets).
+struct Footprint {
+  boost::container::small_vector<const void*, 8> objs;
+  bool global = false;
+  int tid = -1;  // the thread that ran first in the transition
+  void add(const void* obj) {
+    if (!obj) {
+      global = true;
+      return;
+    }
+    for (const void* o : objs)
+      if (o == obj) return;
+    if (objs.size() >= 32) {
+      global = true;  // too wide to be worth comparing
+      return;
+    }
+    objs.push_back(obj);
+  }
+  // Two transitions commute unless one is global or both touch one object.
+  bool dependent(const Footprint& o) const {
+    if (global || o.global) return true;
+    for (const void* a : objs)
+      for (const void* b : o.objs)
+        if (a == b) return true;
+    return false;
+  }
 };
 
 class Strategy {
@@ -37,6 +72,12 @@ class Strategy {
                       bool at_acquire) = 0;
   // One line for logs and finding files: "pct(seed=7,depth=3)".
   virtual std::string describe() const = 0;
+  // Asked once per execution: whether the runtime records each transition's
+  // Footprint and hands it to transition_done(): before every pick() (the
+  // transition that the previous pick() chose, or the run's start) and once
+  // at the end of the run.
+  virtual bool wants_footprints() const { return false; }
+  virtual void transition_done(const Footprint&) {}
 };
 
 // Follows a recorded or scripted schedule exactly; preemptions whose target is
