@@ -20,7 +20,7 @@ export DWH_SIM_VERIFY=1
 
 LANES=(format dev asan tsan fuzz corpus smoke tsan-fuzz stress ossfuzz)
 declare -A LANE_HELP=(
-  [format]="clang-format-14 over the tracked *.cc and *.h (ci/format_check.sh)"
+  [format]="clang-format-14 over the tracked *.cc and *.h (ci/format_check.sh); the include rule (ci/include_check.sh)"
   [dev]="dev preset: build (warnings as errors) + ctest"
   [asan]="asan preset: build + ctest under ASan and UBSan"
   [tsan]="tsan preset: build + ctest under TSan"
@@ -57,7 +57,7 @@ list_lanes() {
   for lane in "${LANES[@]}"; do printf '  %-10s %s\n' "$lane" "${LANE_HELP[$lane]}"; done
 }
 
-lane_format() { "$DWH_ROOT/ci/format_check.sh"; }
+lane_format() { "$DWH_ROOT/ci/format_check.sh" && "$DWH_ROOT/ci/include_check.sh"; }
 
 build_and_test() {
   build_preset "$1"

@@ -63,7 +63,7 @@ void on_hang(const rt::Finding& f, void* arg) {
 }
 
 uint64_t run_seed_of(uint64_t session_seed, uint64_t run_index) {
-  rt::SplitMix64 m(session_seed ^ (run_index * 0x9e3779b97f4a7c15ull));
+  program::Rng m(session_seed ^ (run_index * 0x9e3779b97f4a7c15ull));
   return m.next();
 }
 
@@ -270,7 +270,7 @@ int Session::run() {
   const uint64_t deadline_ns = static_cast<uint64_t>(c_.duration_s * 1e9);
   while (stats_.now_ns() < deadline_ns && !stop_requested()) {
     const RunInfo r = next_run();
-    rt::SplitMix64 rng(r.run_seed);
+    program::Rng rng(r.run_seed);
     const program::Program p = generate_program(rng, c_.workload);
     if (!run_one(r, p)) {
       finish("finding");

@@ -8,10 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "harness/damon/profile.h"
 #include "harness/program/finding_filter.h"
-#include "harness/runtime/execution.h"
-#include "harness/runtime/verdict.h"
+#include "harness/program/options.h"
 #include "stress/workload.h"
 
 namespace stress {

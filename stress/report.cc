@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "harness/kernel/kernel.h"
 #include "harness/program/options.h"
 #include "harness/program/text.h"
 
@@ -40,7 +39,7 @@ std::string last_ops(const program::Outcome& o, int per_client) {
     for (size_t i = begin; i < shown_end; i++) {
       const program::OpResult& r = *ops[i];
       out += r.returned
-                 ? fmt::format("    #{:<2} {} = {}\n", r.index, r.op, kernel::errname(r.ret))
+                 ? fmt::format("    #{:<2} {}\n", r.index, r.text())
                  : fmt::format("    #{:<2} {}   <- IN FLIGHT (never returned)\n", r.index, r.op);
     }
   }

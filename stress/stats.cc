@@ -1,6 +1,4 @@
-// os.h first: the kernel headers that stats.h pulls in define function-like
-// macros (mutex_lock, ...) that would rewrite its declarations.
-#include "harness/runtime/os.h"
+#include "stress/stats.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -8,9 +6,6 @@
 #include <cerrno>
 #include <fstream>
 #include <string_view>
-
-#include "harness/runtime/site.h"
-#include "stress/stats.h"
 
 namespace stress {
 namespace {

@@ -9,7 +9,6 @@
 #include <string>
 
 #include "harness/program/executor.h"
-#include "harness/runtime/verdict.h"
 
 namespace stress {
 

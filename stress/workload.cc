@@ -25,7 +25,7 @@ int kind_index(std::string_view name) {
   return -1;
 }
 
-OpKind pick_kind(rt::SplitMix64& rng, const OpMix& mix) {
+OpKind pick_kind(program::Rng& rng, const OpMix& mix) {
   uint64_t r = rng.below(mix.total());
   for (int k = 0; k < program::kNumOpKinds; k++) {
     if (r < mix.weight[k]) return static_cast<OpKind>(k);
@@ -45,12 +45,12 @@ bool needs_start(const WorkloadConfig& cfg, OpKind k) {
          (k == OpKind::kWalk && (p.walk_needs_started || cfg.start_before_use));
 }
 
-uint8_t random_mask(rt::SplitMix64& rng, int contexts) {
+uint8_t random_mask(program::Rng& rng, int contexts) {
   const unsigned all = (1u << contexts) - 1;
   return static_cast<uint8_t>(1 + rng.below(all));
 }
 
-void fill_commit(rt::SplitMix64& rng, Op* op) {
+void fill_commit(program::Rng& rng, Op* op) {
   op->nr_schemes = static_cast<uint8_t>(rng.below(program::kMaxSchemes + 1));
   for (auto& i : op->interval)
     i = static_cast<uint8_t>(1 + rng.below(program::kMaxIntervalSamples));
@@ -59,7 +59,7 @@ void fill_commit(rt::SplitMix64& rng, Op* op) {
 }
 
 // Draws the arguments of `kind`; returns false if the op cannot be made here.
-bool fill_op(rt::SplitMix64& rng, const WorkloadConfig& cfg, ClientView* v, Op* op) {
+bool fill_op(program::Rng& rng, const WorkloadConfig& cfg, ClientView* v, Op* op) {
   if (op->kind == OpKind::kStart || op->kind == OpKind::kStop) {
     op->ctx_mask = random_mask(rng, cfg.contexts);
     op->exclusive = op->kind == OpKind::kStart && rng.below(4) == 0;
@@ -134,7 +134,7 @@ std::string format_mix(const OpMix& mix) {
   return out;
 }
 
-program::Program generate_program(rt::SplitMix64& rng, const WorkloadConfig& cfg) {
+program::Program generate_program(program::Rng& rng, const WorkloadConfig& cfg) {
   program::Program p;
   for (int c = 0; c < cfg.clients; c++) {
     ClientView view;

@@ -8,10 +8,10 @@
 #include <string>
 #include <string_view>
 
-#include "harness/damon/profile.h"
 #include "harness/program/config.h"
+#include "harness/program/executor.h"
+#include "harness/program/mutate.h"
 #include "harness/program/op.h"
-#include "harness/runtime/rng.h"
 
 namespace stress {
 
@@ -47,6 +47,6 @@ struct WorkloadConfig {
 // before damon_call()/damos_walk() on it, a client only calls or walks a ctx it
 // has started earlier in its own list (and has not recreated since), so the
 // generator mostly stays clear of caller-contract verdicts.
-program::Program generate_program(rt::SplitMix64& rng, const WorkloadConfig& cfg);
+program::Program generate_program(program::Rng& rng, const WorkloadConfig& cfg);
 
 }  // namespace stress

@@ -10,6 +10,7 @@
 #include "harness/program/codec.h"
 #include "harness/program/op.h"
 #include "harness/program/text.h"
+#include "harness/runtime/rng.h"
 
 namespace program::testing {
 
@@ -21,16 +22,11 @@ inline Program parse_text(const std::string& text) {
   return p;
 }
 
-// Deterministic bytes for table-free round-trip tests (splitmix64).
+// Deterministic bytes for table-free round-trip tests.
 inline std::vector<uint8_t> random_bytes(uint64_t seed, size_t max_len) {
-  auto next = [&seed] {
-    uint64_t z = (seed += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  };
-  std::vector<uint8_t> b(next() % (max_len + 1));
-  for (uint8_t& x : b) x = static_cast<uint8_t>(next());
+  rt::SplitMix64 rng(seed);
+  std::vector<uint8_t> b(rng.below(max_len + 1));
+  for (uint8_t& x : b) x = static_cast<uint8_t>(rng.next());
   return b;
 }
 

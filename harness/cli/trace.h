@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/runtime/execution.h"
+#include "harness/program/executor.h"
 
 namespace cli {
 

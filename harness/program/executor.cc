@@ -44,7 +44,7 @@ void client_body(RunState& st, int client) {
     r.ret = run_op(st, client, static_cast<int>(i), op, r.op);
     r.returned = true;
     e.progress();
-    if (e.tracing()) e.note(r.op + " = " + kernel::errname(r.ret));
+    if (e.tracing()) e.note(r.text());
   }
 }
 
@@ -144,6 +144,10 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
     (void)st.release();
   }
   return out;
+}
+
+std::string OpResult::text() const {
+  return op + " = " + kernel::errname(ret);
 }
 
 std::string Outcome::summary() const {

@@ -43,6 +43,9 @@ struct OpResult {
   std::string op;  // format_op()
   bool returned = false;
   int ret = 0;  // return value (bool as 0/1 for is_running)
+  // "walk ctx0 = -EINVAL": the operation and its return value, as traces and
+  // reports print them.
+  std::string text() const;
 };
 
 struct Outcome {

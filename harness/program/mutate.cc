@@ -9,24 +9,6 @@
 namespace program {
 namespace {
 
-// splitmix64: tiny, seedable and the same everywhere, so a libFuzzer seed
-// reproduces the same mutation on every machine.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  uint32_t below(uint32_t n) { return n ? static_cast<uint32_t>(next() % n) : 0; }
-  bool one_in(uint32_t n) { return below(n) == 0; }
-
- private:
-  uint64_t state_;
-};
-
 constexpr uint8_t kAllCtxs = (1u << kMaxCtxs) - 1;
 
 // Small delays and sleeps matter most: they decide which of two nearby steps
@@ -226,7 +208,7 @@ bool mutate_pct(rt::PctSchedule* pct, PreemptionEdit how, Rng& rng) {
                                             static_cast<uint32_t>(std::clamp<int64_t>(n, 1, 512)));
         return true;
       }
-      const int64_t shifted = int64_t{one} + int64_t{rng.below(17)} - 8;
+      const int64_t shifted = int64_t{one} + static_cast<int64_t>(rng.below(17)) - 8;
       one = static_cast<uint16_t>(std::clamp<int64_t>(shifted, 1, rt::kMaxPctPoint));
       return true;
     }
@@ -270,7 +252,7 @@ bool mutate_schedule(Program* p, PreemptionEdit how, Rng& rng) {
       pre.erase(pre.begin() + (&one - pre.data()));
       return true;
     case PreemptionEdit::kShift: {
-      const int64_t shifted = int64_t{one.delay} + int64_t{rng.below(9)} - 4;
+      const int64_t shifted = int64_t{one.delay} + static_cast<int64_t>(rng.below(9)) - 4;
       one.delay = static_cast<uint32_t>(std::clamp<int64_t>(shifted, 0, kMaxEncodedDelay));
       return true;
     }

@@ -6,8 +6,12 @@
 #include <cstdint>
 
 #include "harness/program/op.h"
+#include "harness/runtime/rng.h"
 
 namespace program {
+
+// The seeded PRNG of mutation and program generation.
+using Rng = rt::SplitMix64;
 
 // Mutates `p` in place with randomness from `seed`: insert/delete/replace/swap an
 // operation, change an argument, move an op to another client, add/delete/shift a

@@ -19,17 +19,6 @@
 
 namespace rt {
 
-// What the os watchdogs of this process measured, for live displays and for
-// calibrating the timeout. Written by the monitor of the run in progress
-// (relaxed), read by anyone. Waits are measured by polling every millisecond.
-struct WatchdogGauge {
-  std::atomic<uint64_t> current_wait_ns{0};  // the longest wait in progress, last poll
-  std::atomic<uint64_t> longest_wait_ns{0};  // the longest wait that ended (hangs excluded)
-  std::atomic<const Site*> longest_wait_site{nullptr};
-  std::atomic<uint64_t> longest_poll_gap_ns{0};  // the monitor's longest stall between polls
-};
-WatchdogGauge& watchdog_gauge();
-
 class OsExecution final : public Execution {
  public:
   explicit OsExecution(const Options& options);

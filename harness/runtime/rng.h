@@ -1,5 +1,7 @@
-// A small, fast, seedable PRNG (splitmix64) for strategies and generators. Its
-// sequence is part of the replay contract: do not change it.
+// A small, fast, seedable PRNG (splitmix64) for strategies, generators, the
+// mutator and tests: the project's one copy. Its sequence is part of the
+// replay contract (a libFuzzer seed reproduces the same mutation on every
+// machine): do not change it.
 #pragma once
 
 #include <cstdint>
@@ -15,8 +17,9 @@ class SplitMix64 {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
   }
-  // Uniform in [0, n); n > 0.
-  uint64_t below(uint64_t n) { return next() % n; }
+  // Uniform in [0, n); 0 (drawing nothing) for n == 0.
+  uint64_t below(uint64_t n) { return n ? next() % n : 0; }
+  bool one_in(uint64_t n) { return below(n) == 0; }
 
  private:
   uint64_t s_;
