@@ -36,8 +36,9 @@ std::set<int> object_pairs(const program::Program& p,
   return marked;
 }
 
-// The review thread's program (corpus/regression/review-thread-restart.txt)
-// without and with the schedule that loses the second walk.
+// The review thread's program with its precondition as client ops (the
+// regression file corpus/regression/review-thread-restart.txt states it as a
+// setup block), without and with the schedule that loses the second walk.
 const char* kReviewProgram =
     "damon-harness program v1\n"
     "cpu0: walk ctx0\n"

@@ -1,6 +1,7 @@
 #include <set>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "harness/program/executor.h"
@@ -164,6 +165,54 @@ TEST(ProgramText, PrintIsStableForMessyInput) {
             "schedule: 5:0 7:1\n");
 }
 
+// The setup block (v2): printed after the expectations and before the
+// clients, in its own order; a program without one prints as v1.
+TEST(ProgramText, SetupBlockRoundTrips) {
+  const std::string text =
+      "damon-harness program v2\n"
+      "# the context is stopped; then, concurrently:\n"
+      "# expect v7.0-rc: lost-request\n"
+      "setup: start ctx0\n"
+      "setup: stop ctx0\n"
+      "cpu0: walk ctx0\n"
+      "cpu1: start ctx0\n"
+      "schedule: 3:1\n";
+  const Program p = parse_ok(text);
+  EXPECT_EQ(print_program(p), text);
+  ASSERT_EQ(p.setup.size(), 2u);
+  EXPECT_EQ(p.setup[0].kind, OpKind::kStart);
+  EXPECT_EQ(p.setup[1].kind, OpKind::kStop);
+  EXPECT_EQ(p.nr_ops(), 2u);
+  EXPECT_EQ(p.nr_clients(), 2);
+  // Interleaved with client lines on input, grouped on output.
+  const Program q = parse_ok(
+      "damon-harness program v2\ncpu0: walk ctx0\nsetup: start ctx0\ncpu1: start ctx0\n"
+      "setup:stop   ctx0\nschedule: 3:1\n# expect v7.0-rc: lost-request\n");
+  EXPECT_EQ(q, p);
+  Program r = p;
+  r.setup.pop_back();
+  EXPECT_FALSE(r == p);  // the setup block is part of the program
+  r.setup.clear();
+  EXPECT_TRUE(print_program(r).starts_with("damon-harness program v1\n"));
+  EXPECT_EQ(parse_ok(print_program(r)), r);
+}
+
+TEST(ProgramText, SetupBlockNeedsV2AndIsBounded) {
+  ParseError e = parse_err(std::string(kHeader) + "setup: start ctx0\n");
+  EXPECT_EQ(e.line, 2);
+  EXPECT_EQ(e.column, 1);
+  EXPECT_EQ(e.message, "'setup:' needs format v2 (the header says v1)");
+  std::string many = "damon-harness program v2\n";
+  for (int i = 0; i <= kMaxSetupOps; i++) many += "setup: sleep 1\n";
+  e = parse_err(many);
+  EXPECT_EQ(e.line, kMaxSetupOps + 2);
+  EXPECT_EQ(e.message, fmt::format("too many setup operations (at most {})", kMaxSetupOps));
+  e = parse_err("damon-harness program v2\nsetup: walk ctx7\n");
+  EXPECT_EQ(e.line, 2);
+  EXPECT_EQ(e.column, 13);
+  EXPECT_EQ(e.message, "ctx index 7 out of range (0..1)");
+}
+
 TEST(ProgramText, MultiLineCommentsPrintAsSeveralLines) {
   Program p;
   p.comments = {"replay:\n  damon-harness replay x.txt"};
@@ -180,12 +229,12 @@ struct ErrorCase {
 TEST(ProgramText, ErrorsPointAtTheOffendingToken) {
   const std::string h(kHeader);
   const ErrorCase cases[] = {
-      {"", 1, 1, "missing header 'damon-harness program v1'"},
-      {"# only a comment\n", 1, 1, "missing header 'damon-harness program v1'"},
-      {"cpu0: walk ctx0\n", 1, 1, "missing header 'damon-harness program v1'"},
-      {"damon-harness program v2\n", 1, 23, "unsupported format version 2"},
-      {"damon-harness program\n", 1, 1, "missing header 'damon-harness program v1'"},
-      {"damon-harness program vx\n", 1, 23, "missing header 'damon-harness program v1'"},
+      {"", 1, 1, "missing header 'damon-harness program v2'"},
+      {"# only a comment\n", 1, 1, "missing header 'damon-harness program v2'"},
+      {"cpu0: walk ctx0\n", 1, 1, "missing header 'damon-harness program v2'"},
+      {"damon-harness program v3\n", 1, 23, "unsupported format version 3"},
+      {"damon-harness program\n", 1, 1, "missing header 'damon-harness program v2'"},
+      {"damon-harness program vx\n", 1, 23, "missing header 'damon-harness program v2'"},
       {"damon-harness  program  v17\n", 1, 25, "unsupported format version 17"},
       {h + "cpu0: wlk ctx0\n", 2, 7, "unknown operation 'wlk'"},
       {h + "\ncpu0: walk ctx5\n", 3, 12, "ctx index 5 out of range (0..1)"},
@@ -198,8 +247,9 @@ TEST(ProgramText, ErrorsPointAtTheOffendingToken) {
       {h + "cpu0: walk ctx0 now\n", 2, 17, "unexpected 'now' after 'ctx0'"},
       {h + "cpu0: call ctx0 dealloc\n", 2, 17, "unexpected 'dealloc' after 'ctx0'"},
       {h + "cpu3: walk ctx0\n", 2, 1, "client index 3 out of range (0..2)"},
-      {h + "cpux: walk ctx0\n", 2, 1, "expected 'cpuN' or 'schedule', got 'cpux'"},
-      {h + "walk ctx0\n", 2, 1, "expected 'cpuN: <op>', 'schedule: <delay:tid ...>' or '# ...'"},
+      {h + "cpux: walk ctx0\n", 2, 1, "expected 'cpuN', 'setup' or 'schedule', got 'cpux'"},
+      {h + "walk ctx0\n", 2, 1,
+       "expected 'cpuN: <op>', 'setup: <op>', 'schedule: <delay:tid ...>' or '# ...'"},
       {h + "cpu0: sleep 0\n", 2, 13, "sleep 0 out of range (1..1000)"},
       {h + "cpu0: sleep 1001\n", 2, 13, "sleep 1001 out of range (1..1000)"},
       {h + "cpu0: sleep 1x\n", 2, 13, "expected a number for sleep, got '1x'"},

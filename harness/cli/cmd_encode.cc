@@ -25,6 +25,9 @@ int encode_main(const EncodeArgs& a) {
         fmt::format("{}: error: not a text program (no 'damon-harness program v1' "
                     "header); it is already bytes",
                     a.file));
+  if (!p.setup.empty())
+    return bad_input(fmt::format(
+        "{}: error: the program has a setup block, which the byte format cannot hold", a.file));
   const std::vector<uint8_t> bytes = program::encode_bytes(p);
   if (!(program::decode_bytes(bytes.data(), bytes.size()) == p))
     fmt::print(stderr,

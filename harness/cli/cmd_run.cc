@@ -115,13 +115,17 @@ std::string ignored_line(const program::Settings& s, const Report& r) {
   return r.ignored.empty() ? line + " none" : line;
 }
 
-void print_results(const std::vector<program::OpResult>& results) {
+void print_results(const program::Outcome& out) {
   fmt::print("calls:\n");
-  for (const program::OpResult& o : results) {
-    if (o.returned)
-      fmt::print("  cpu{} op#{} {} = {}\n", o.client, o.index, o.op, o.ret);
-    else
-      fmt::print("  cpu{} op#{} {} (did not return)\n", o.client, o.index, o.op);
+  for (const auto* list : {&out.setup_results, &out.results}) {
+    for (const program::OpResult& o : *list) {
+      const std::string who =
+          o.client == program::kSetupClient ? "setup" : fmt::format("cpu{}", o.client);
+      if (o.returned)
+        fmt::print("  {} op#{} {} = {}\n", who, o.index, o.op, o.ret);
+      else
+        fmt::print("  {} op#{} {} (did not return)\n", who, o.index, o.op);
+    }
   }
 }
 
@@ -146,7 +150,7 @@ void print_text(const RunArgs& a, const program::Settings& s, const Report& r) {
       fmt::print("note: the program broke a caller precondition; not a protocol bug\n");
   }
   if (a.trace) print_trace(o.run);
-  print_results(o.results);
+  print_results(o);
   if (r.replay)
     fmt::print(
         "replay check: {} (first run {} hash {:#018x}, replay {} hash {:#018x})\n",
@@ -196,13 +200,16 @@ void print_json(const RunArgs& a, const program::Settings& s, const Report& r) {
     j["stop_on"] = s.stop_on.text();
     j["ignored_findings"] = r.ignored;
   }
-  j["results"] = nlohmann::json::array();
-  for (const program::OpResult& x : o.results)
-    j["results"].push_back({{"client", x.client},
-                            {"index", x.index},
-                            {"op", x.op},
-                            {"returned", x.returned},
-                            {"ret", x.ret}});
+  for (const auto& [key, list] :
+       {std::pair{"setup_results", &o.setup_results}, std::pair{"results", &o.results}}) {
+    j[key] = nlohmann::json::array();
+    for (const program::OpResult& x : *list)
+      j[key].push_back({{"client", x.client},
+                        {"index", x.index},
+                        {"op", x.op},
+                        {"returned", x.returned},
+                        {"ret", x.ret}});
+  }
   if (r.replay)
     j["replay_check"] = {{"same", !r.diverged},
                          {"verdict", rt::verdict_name(r.replay->verdict)},

@@ -107,6 +107,9 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
   const int nr_clients = p.nr_clients();
   st->client_tids.reserve(nr_clients);
   st->results.reserve(p.nr_ops());
+  for (size_t i = 0; i < p.setup.size(); i++)
+    st->setup_results.push_back(
+        OpResult{kSetupClient, static_cast<int>(i), format_op(p.setup[i]), false, 0});
   for (int c = 0; c < nr_clients; c++) {
     st->client_tids.push_back(static_cast<int>(st->results.size()));
     for (size_t i = 0; i < p.ops[c].size(); i++) {
@@ -131,8 +134,10 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
     // ThreadSanitizer must not take for a race of the model's.
     rt::Invisible inv;
     out.results = st->results;
+    out.setup_results = st->setup_results;
   } else {
     out.results = std::move(st->results);
+    out.setup_results = std::move(st->setup_results);
   }
   out.replay = p;
   out.replay.schedule = out.run.schedule;

@@ -37,6 +37,9 @@ struct RunConfig {
   rt::Strategy* external_strategy = nullptr;
 };
 
+// The client index the setup block's operations run as (OpResult, owner names).
+inline constexpr int kSetupClient = kMaxClients;
+
 struct OpResult {
   int client = 0;
   int index = 0;
@@ -50,11 +53,12 @@ struct OpResult {
 
 struct Outcome {
   rt::Verdict verdict = rt::Verdict::kOk;
-  rt::RunResult run;              // findings, trace, schedule, hash
-  std::vector<OpResult> results;  // per op, in program order per client
-  Program replay;                 // the program with the schedule actually run
-  bool abandoned = false;         // os: threads left behind (a hang); the process must not unwind
-  std::string summary() const;    // "lost-request at damos_walk_cancel:... (cpu0 op#3 walk ctx0)"
+  rt::RunResult run;                    // findings, trace, schedule, hash
+  std::vector<OpResult> results;        // per op, in program order per client
+  std::vector<OpResult> setup_results;  // per setup op (client kSetupClient), in order
+  Program replay;                       // the program with the schedule actually run
+  bool abandoned = false;       // os: threads left behind (a hang); the process must not unwind
+  std::string summary() const;  // "lost-request at damos_walk_cancel:... (cpu0 op#3 walk ctx0)"
 };
 
 Outcome execute(const Program& p, const RunConfig& cfg);

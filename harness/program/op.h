@@ -61,13 +61,17 @@ struct Expect {
 };
 
 struct Program {
+  // Run in order, to completion, on the setup thread before any client starts
+  // (a precondition such as "the context is stopped"); at most kMaxSetupOps.
+  std::vector<Op> setup;
   std::vector<Op> ops[kMaxClients];  // per client
   rt::Schedule schedule;             // empty: default policy (or the strategy's own)
   std::vector<Expect> expects;
   std::vector<std::string> comments;  // header comments, kept by the text format
   int nr_clients() const;             // highest client with ops + 1 (at least 1)
-  size_t nr_ops() const;
+  size_t nr_ops() const;              // client ops; the setup block is not counted
   bool operator==(const Program& o) const {
+    if (setup != o.setup) return false;
     for (int i = 0; i < kMaxClients; i++)
       if (ops[i] != o.ops[i]) return false;
     return schedule == o.schedule;

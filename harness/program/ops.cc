@@ -149,8 +149,13 @@ damon::damon_call_control* static_control(RunState& st, int client, int ctx) {
   if (c) return c;
   c = new damon::damon_call_control();
   char desc[32], label[48];
-  std::snprintf(desc, sizeof desc, "client %d module", client);
-  std::snprintf(label, sizeof label, "cpu%d static repeat control", client);
+  if (client == kSetupClient) {
+    std::snprintf(desc, sizeof desc, "setup module");
+    std::snprintf(label, sizeof label, "setup static repeat control");
+  } else {
+    std::snprintf(desc, sizeof desc, "client %d module", client);
+    std::snprintf(label, sizeof label, "cpu%d static repeat control", client);
+  }
   kernel::World::current().born(c, "static repeat control", kernel::Owner::kStatic, desc, nullptr);
   c->completion.e.set_label(label);
   return c;
@@ -234,6 +239,15 @@ void setup_contexts(RunState& st) {
     st.slots[i].ctx.store(damon::damon_build_param_ctx(st.slots[i].params));
   }
   // The static repeat controls are made at their first use (static_control()).
+  rt::Execution& e = rt::Execution::current();
+  const std::vector<Op>& setup = st.program->setup;
+  for (size_t i = 0; i < setup.size(); i++) {
+    OpResult& r = st.setup_results[i];
+    if (e.tracing()) e.note(r.op);
+    r.ret = run_op(st, kSetupClient, static_cast<int>(i), setup[i], r.op);
+    r.returned = true;
+    if (e.tracing()) e.note(r.op + " = " + kernel::errname(r.ret));
+  }
 }
 
 // The caller's name for what an op creates: "cpu<client> op#<index> <text>",
@@ -246,8 +260,12 @@ class OwnerText {
   std::string_view operator()() {
     char* p = buf_;
     char* const end = buf_ + sizeof buf_;
-    p = std::copy_n("cpu", 3, p);
-    p = std::to_chars(p, end, client_).ptr;
+    if (client_ == kSetupClient) {
+      p = std::copy_n("setup", 5, p);
+    } else {
+      p = std::copy_n("cpu", 3, p);
+      p = std::to_chars(p, end, client_).ptr;
+    }
     p = std::copy_n(" op#", 4, p);
     p = std::to_chars(p, end, index_).ptr;
     *p++ = ' ';

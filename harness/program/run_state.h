@@ -40,21 +40,23 @@ struct RunState {
   Oracle oracle;
   Slot slots[kMaxCtxs];
   // Module-style static repeat controls, one per (client, slot), made at their
-  // first use.
-  damon::damon_call_control* statics[kMaxClients][kMaxCtxs] = {};
-  CallRecord static_records[kMaxClients][kMaxCtxs];
+  // first use; row kSetupClient is the setup block's.
+  damon::damon_call_control* statics[kMaxClients + 1][kMaxCtxs] = {};
+  CallRecord static_records[kMaxClients + 1][kMaxCtxs];
   // The program the clients run. Sim threads never outlive execute(), so there
   // it is the caller's; an abandoned os thread may, so there it is a copy.
   const Program* program = nullptr;
   Program program_copy;
   std::vector<OpResult> results;
+  std::vector<OpResult> setup_results;
   std::vector<std::unique_ptr<WalkRecord>> walks;  // kept for the run's length
   std::vector<std::unique_ptr<CallRecord>> calls;
   std::mutex records_mu;
   std::vector<int> client_tids;
 };
 
-// Creates the initial contexts (setup thread).
+// Creates the initial contexts, then runs the program's setup block (setup
+// thread).
 void setup_contexts(RunState& st);
 // Carries out one op on the calling client thread; returns its return value.
 // `text` is format_op(op).

@@ -43,12 +43,15 @@ class TextParser {
   bool parse_comment(std::string_view s);
   bool parse_expect(std::string_view body);
   bool parse_ops_line(std::string_view label, std::string_view rest);
+  bool parse_setup_line(std::string_view label, std::string_view rest);
+  bool parse_op_into(std::vector<Op>* ops, std::string_view rest);
   bool parse_schedule_line(std::string_view label, std::string_view rest);
 
   Program* const out_;
   ParseError* const err_;
   std::string_view line_;
   int line_no_ = 0;
+  int version_ = 0;  // of the header, once seen
   bool seen_header_ = false;
   bool seen_op_ = false;
   bool seen_schedule_ = false;
@@ -77,8 +80,10 @@ bool TextParser::parse_line() {
   const size_t colon = s.find(':');
   const std::string_view label = trim(s.substr(0, colon));
   if (colon == std::string_view::npos || label.find_first_of(" \t") != std::string_view::npos)
-    return fail(column_of(s), "expected 'cpuN: <op>', 'schedule: <delay:tid ...>' or '# ...'");
+    return fail(column_of(s),
+                "expected 'cpuN: <op>', 'setup: <op>', 'schedule: <delay:tid ...>' or '# ...'");
   if (label == "schedule") return parse_schedule_line(label, s.substr(colon + 1));
+  if (label == "setup") return parse_setup_line(label, s.substr(colon + 1));
   return parse_ops_line(label, s.substr(colon + 1));
 }
 
@@ -92,8 +97,12 @@ bool TextParser::parse_header(std::string_view s) {
   const std::string_view v = words.size() == 3 ? words[2].text : "";
   if (v.size() < 2 || v[0] != 'v' || v.find_first_not_of("0123456789", 1) != std::string_view::npos)
     return fail(words.size() > 2 ? words[2].column : column_of(s), missing);
-  if (v.substr(1) != std::to_string(kTextFormatVersion))
-    return fail(words[2].column, fmt::format("unsupported format version {}", v.substr(1)));
+  const std::string_view digits = v.substr(1);
+  int version = 0;
+  for (int known = 1; known <= kTextFormatVersion; known++)
+    if (digits == std::to_string(known)) version = known;
+  if (!version) return fail(words[2].column, fmt::format("unsupported format version {}", digits));
+  version_ = version;
   seen_header_ = true;
   return true;
 }
@@ -132,7 +141,8 @@ bool TextParser::parse_ops_line(std::string_view label, std::string_view rest) {
   const std::string_view digits = label.substr(std::min<size_t>(3, label.size()));
   if (!label.starts_with("cpu") || digits.empty() || digits.size() > 3 ||
       digits.find_first_not_of("0123456789") != std::string_view::npos)
-    return fail(column_of(label), fmt::format("expected 'cpuN' or 'schedule', got '{}'", label));
+    return fail(column_of(label),
+                fmt::format("expected 'cpuN', 'setup' or 'schedule', got '{}'", label));
   const int client = std::stoi(std::string(digits));
   if (client >= kMaxClients)
     return fail(column_of(label),
@@ -141,13 +151,28 @@ bool TextParser::parse_ops_line(std::string_view label, std::string_view rest) {
   if (ops.size() >= static_cast<size_t>(kMaxOpsPerClient))
     return fail(column_of(label), fmt::format("too many operations for cpu{} (at most {})", client,
                                               kMaxOpsPerClient));
+  return parse_op_into(&ops, rest);
+}
+
+// The setup block: operations run in order before the clients start (v2).
+bool TextParser::parse_setup_line(std::string_view label, std::string_view rest) {
+  if (version_ < kSetupVersion)
+    return fail(column_of(label), fmt::format("'setup:' needs format v{} (the header says v{})",
+                                              kSetupVersion, version_));
+  if (out_->setup.size() >= static_cast<size_t>(kMaxSetupOps))
+    return fail(column_of(label),
+                fmt::format("too many setup operations (at most {})", kMaxSetupOps));
+  return parse_op_into(&out_->setup, rest);
+}
+
+bool TextParser::parse_op_into(std::vector<Op>* ops, std::string_view rest) {
   const int end_column = column_of(rest) + static_cast<int>(rest.size());
   Op op;
   if (!parse_op(tokenize(rest, column_of(rest)), end_column, &op, err_)) {
     err_->line = line_no_;
     return false;
   }
-  ops.push_back(op);
+  ops->push_back(op);
   seen_op_ = true;
   return true;
 }
@@ -187,10 +212,13 @@ bool parse_program(std::string_view text, Program* out, ParseError* err) {
 }
 
 std::string print_program(const Program& p) {
-  std::string out = fmt::format("{} v{}\n", kHeaderWords, kTextFormatVersion);
+  // The oldest version that holds the program, so that a v1 file prints as itself.
+  const int version = p.setup.empty() ? 1 : kSetupVersion;
+  std::string out = fmt::format("{} v{}\n", kHeaderWords, version);
   for (const std::string& c : p.comments) print_comment(&out, c);
   for (const Expect& e : p.expects)
     out += fmt::format("# expect {}: {}\n", e.profile, rt::verdict_name(e.verdict));
+  for (const Op& op : p.setup) out += fmt::format("setup: {}\n", format_op(op));
   for (int client = 0; client < kMaxClients; client++)
     for (const Op& op : p.ops[client]) out += fmt::format("cpu{}: {}\n", client, format_op(op));
   if (!p.schedule.empty()) out += fmt::format("schedule: {}\n", rt::format_schedule(p.schedule));

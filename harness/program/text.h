@@ -1,8 +1,10 @@
 // The text format of programs (grammar in corpus/README.md):
 //
-//   damon-harness program v1
+//   damon-harness program v2
 //   # free comment lines
 //   # expect pause-rfc: lost-request
+//   setup: start ctx0          (v2: run to completion before the clients)
+//   setup: stop ctx0
 //   cpu0: walk ctx0
 //   cpu1: start ctx0 exclusive
 //   schedule: 3:1 0:2
@@ -18,7 +20,10 @@
 
 namespace program {
 
-inline constexpr int kTextFormatVersion = 1;
+// The newest version; the parser reads every version up to it. v2 added the
+// `setup:` block, and printing writes v1 for a program without one.
+inline constexpr int kTextFormatVersion = 2;
+inline constexpr int kSetupVersion = 2;
 
 struct ParseError {
   int line = 0;    // 1-based

@@ -81,7 +81,8 @@ class Builder {
 
   bool shown(int tid, const rt::Site* site) const {
     const rt::ThreadKind k = o_.run.threads[tid].kind;
-    if (k == rt::ThreadKind::kSetup && !opt_.show_all) return false;
+    // The setup thread shows when it runs the program's setup block.
+    if (k == rt::ThreadKind::kSetup && !opt_.show_all && o_.replay.setup.empty()) return false;
     if (opt_.show_all) return true;
     if (hidden_label(site->label)) return false;
     if (k != rt::ThreadKind::kFinisher) return true;

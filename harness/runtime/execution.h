@@ -30,7 +30,8 @@ enum class ThreadKind : uint8_t {
   kClient,    // an API caller; the run's liveness is about these
   kKthread,   // a worker thread started by the code under test
   kFinisher,  // runs only once every client has finished or is blocked
-  kSetup,     // runs alone, to its end, before every other thread starts
+  kSetup,     // runs first, to its end; while it waits only the kthreads it started run,
+              // and no client or finisher starts before it has ended
 };
 
 class Execution;

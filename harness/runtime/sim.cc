@@ -121,7 +121,7 @@ DWH_SIM_STEP void SimExecution::compute_candidates(bool cur_can_run) {
   cands_valid_until_ = UINT64_MAX;
   // A sleeper whose deadline virtual time has passed is simply runnable.
   int setup = -1;
-  bool finisher_new = false;
+  bool finisher_new = false, setup_live = false;
   for (const int i : live_) {
     Thread& t = threads_[i];
     if (t.state == State::kSleeping && t.wake_ns <= now_) {
@@ -129,6 +129,7 @@ DWH_SIM_STEP void SimExecution::compute_candidates(bool cur_can_run) {
       t.interrupted = false;
     }
     if (t.kind == ThreadKind::kFinisher && t.state == State::kNew) finisher_new = true;
+    if (t.kind == ThreadKind::kSetup) setup_live = true;
     if (setup < 0 && t.kind == ThreadKind::kSetup &&
         (t.state == State::kRunnable || t.state == State::kNew))
       setup = i;
@@ -137,12 +138,17 @@ DWH_SIM_STEP void SimExecution::compute_candidates(bool cur_can_run) {
     cands_.push_back(Candidate{setup, false, 0});
     return;
   }
+  // A setup thread that waits (for a kdamond it started or stops) lets the
+  // workers run, but no client or finisher starts before it has ended.
+  auto held_back = [&](const Thread& t) {
+    return setup_live && (t.kind == ThreadKind::kClient || t.kind == ThreadKind::kFinisher);
+  };
   // finisher_eligible() matters only while the finisher has not started.
   const bool finisher_ok = !finisher_new || finisher_eligible();
   bool starving = false, time_frozen = false;
   for (const int i : live_) {
     const Thread& t = threads_[i];
-    if (i == cur_) continue;
+    if (i == cur_ || held_back(t)) continue;
     if (t.kind == ThreadKind::kFinisher && t.state == State::kNew && !finisher_ok) continue;
     if (t.state != State::kRunnable && t.state != State::kNew) continue;
     if (result_.steps - t.last_ran > kStarveLimit) starving = true;
@@ -153,6 +159,7 @@ DWH_SIM_STEP void SimExecution::compute_candidates(bool cur_can_run) {
   if (starving) cands_valid_until_ = 0;
   for (const int tid : live_) {
     const Thread& t = threads_[tid];
+    if (held_back(t)) continue;
     // Bounded unfairness: once a runnable thread has been passed over for
     // kStarveLimit steps, only such starved threads are candidates.
     if (starving && (tid == cur_ || result_.steps - t.last_ran <= kStarveLimit)) continue;
@@ -266,6 +273,15 @@ void SimExecution::fiber_main(int tid) {
   fp_global();
   live_.erase(std::remove(live_.begin(), live_.end(), tid), live_.end());
   t.body = nullptr;
+  // The threads held back by the setup start now: their waiting so far is
+  // neither starvation nor a frozen clock.
+  if (t.kind == ThreadKind::kSetup) {
+    for (Thread& o : threads_) {
+      if (o.state != State::kNew) continue;
+      o.last_ran = result_.steps;
+      o.last_ran_ns = now_;
+    }
+  }
   tsan_release(&t);
   if (aborting_) return;
   wake_waiters(WaitKind::kJoin, &t);
