@@ -1,7 +1,7 @@
 // Scheme application: kdamond_apply_schemes() and what it calls per region
-// (spec §3.2). The action itself is abstract; what matters to the protocol is
-// which regions and schemes reach damos_walk_call_walk() and when each scheme
-// passes an apply-interval boundary (damos_walk_complete()).
+// (docs/model.md, "Schemes and the walk"). The action itself is abstract; what matters to the
+// protocol is which regions and schemes reach damos_walk_call_walk() and when each scheme passes an
+// apply-interval boundary (damos_walk_complete()).
 #include "harness/damon/internal.h"
 
 namespace damon {

@@ -1,7 +1,7 @@
-// The damon_call() family (spec §4): the caller's damon_call() in forms C1-C6,
-// damon_call_handle_inactive_ctx() (C4), and the kdamond's kdamond_call() in
-// forms K1, K3 and K4. A request is a damon_call_control; it is reachable while
-// it sits in the 6.14 slot, on ctx->call_controls or on a kdamond's local list.
+// The damon_call() family (docs/model.md, "The call family"): the caller's damon_call() in forms
+// C1-C6, damon_call_handle_inactive_ctx() (C4), and the kdamond's kdamond_call() in forms K1, K3
+// and K4. A request is a damon_call_control; it is reachable while it sits in the 6.14 slot, on
+// ctx->call_controls or on a kdamond's local list.
 #include <vector>
 
 #include "harness/damon/internal.h"
@@ -225,7 +225,7 @@ int damon_call_handle_inactive_ctx(damon_ctx* ctx, damon_call_control* control) 
   return 0;
 }
 
-// kdamond_call(), mm/damon/core.c, in the profile's form (spec §4.3).
+// kdamond_call(), mm/damon/core.c, in the profile's form (Profile::kcall).
 void kdamond_call(damon_ctx* ctx, bool cancel) {
   RT_FRAME();
   switch (profile_of(ctx).kcall) {

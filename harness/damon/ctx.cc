@@ -20,7 +20,7 @@ damos_watermarks damos_params_wmarks(bool active) {
 
 }  // namespace
 
-// damon_new_ctx(), mm/damon/core.c; spec §2.1 (V5 @43ecc9c405ba). The ctx is
+// damon_new_ctx(), mm/damon/core.c (as of mm-new @43ecc9c405ba). The ctx is
 // zero-allocated; only the profile's call_obsolete_in_new_ctx ("mm/damon/core: set
 // ctx->call_controls_obsolete in damon_new_ctx()", mm-new) differs by version. The
 // attrs keep the model's short defaults (damon_attrs).

@@ -102,7 +102,8 @@ struct Observer {
   virtual void walk_completing(damon_ctx* ctx, damos_walk_control* c) {}
 };
 
-// Module-wide state of mm/damon/core.c (spec §1). One per execution, owned by the
+// Module-wide state of mm/damon/core.c (damon_lock, nr_running_ctxs,
+// running_exclusive_ctxs). One per execution, owned by the
 // execution's kernel::World (registered as a static object).
 struct damon_core : kernel::Tracked {
   const Profile* profile = nullptr;
@@ -124,7 +125,7 @@ struct damon_ctx : kernel::Tracked {
   int id = 0;
   damon_attrs attrs;
   bool pause = false;            // public parameter (pause profiles)
-  bool maybe_corrupted = false;  // no lock (spec §1)
+  bool maybe_corrupted = false;  // read and written without a lock (26f775a054c3)
 
   // kdamond and its lock
   kernel::task_struct* kdamond = nullptr;

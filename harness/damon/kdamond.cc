@@ -1,5 +1,5 @@
 // The kdamond thread: kdamond_fn() with its start sequence, main loop, pause loop
-// and exit path (spec §2.6, §6), and the small helpers it sleeps and stops with.
+// and exit path (docs/model.md, "kdamond"), and the small helpers it sleeps and stops with.
 // Monitoring is abstract: sampling only counts intervals; what the protocol needs
 // from it is where kdamond_call(), damos_walk_cancel() and kdamond_apply_schemes()
 // run and how often.
@@ -17,7 +17,8 @@ unsigned long intervals_in_samples(const damon_ctx* ctx, unsigned long us) {
 }
 
 // The aggregation-boundary and ops-update work at the end of each main-loop
-// iteration (spec §2.6 step i), reduced to its counters.
+// iteration (kdamond_merge_regions() and the ops update of kdamond_fn),
+// reduced to its counters.
 void kdamond_merge_and_reset(damon_ctx* ctx, unsigned long next_aggregation_sis) {
   RT_FRAME();
   if (ctx->passed_sample_intervals >= next_aggregation_sis) {
@@ -46,7 +47,7 @@ bool kdamond_pause_loop(damon_ctx* ctx) {
   return false;
 }
 
-// The `while (!kdamond_need_stop(ctx))` loop of kdamond_fn (spec §2.6 a-i).
+// The `while (!kdamond_need_stop(ctx))` loop of kdamond_fn().
 // kdamond_call_before_sleep: 6.14 served damon_call right after
 // prepare_access_checks; 6.15+ after merging ("invoke kdamond_call() after merging
 // is done if possible").
@@ -102,7 +103,7 @@ void kdamond_reset(damon_ctx* ctx) {
   mutex_unlock(&ctx->kdamond_lock);
 }
 
-// kdamond_fn's `done:` path in the profile's order (spec §2.6 exit-order table):
+// kdamond_fn's `done:` path in the profile's order (Profile::exit_order):
 // kResetFirst 6.14/6.17; kCallFirst f9132fbc2e83 (6.19); kCancelFirst the Jan
 // 2026 series ("cancel damos_walk() before damon_ctx->kdamond reset", 7.0).
 void kdamond_fn_done(damon_ctx* ctx) {
@@ -165,7 +166,7 @@ void kdamond_usleep(unsigned long usecs) {
   kernel::usleep_idle_range_at(usecs, usecs + 1, RT_SITE("sleep"));
 }
 
-// kdamond_fn(), mm/damon/core.c (spec §2.6). Start: obsolete_flags profiles clear
+// kdamond_fn(), mm/damon/core.c. Start: obsolete_flags profiles clear
 // both flags, each under its lock, before complete(&kdamond_started) (7.0, moved
 // before the complete after lore 20260326135146.90670-1); nothing else
 // is locked before the complete, since __damon_start() waits holding damon_lock

@@ -1,11 +1,11 @@
 // Starting and stopping contexts: damon_start(), __damon_start(), damon_stop(),
-// __damon_stop(), damon_is_running() (spec §2.2-§2.5).
+// __damon_stop(), damon_is_running() (docs/model.md, "Lifecycle").
 #include <string>
 
 #include "harness/damon/internal.h"
 
 namespace damon {
-// __damon_start(), mm/damon/core.c, identical in every profile (spec §2.2): the
+// __damon_start(), mm/damon/core.c, identical in every profile: the
 // caller holds damon_lock; the wait for kdamond_started happens with both
 // damon_lock and kdamond_lock held.
 int __damon_start(damon_ctx* ctx) {
@@ -31,7 +31,7 @@ int __damon_start(damon_ctx* ctx) {
   return err;
 }
 
-// damon_start(), mm/damon/core.c (spec §2.3). start_validates (mm-new) commits
+// damon_start(), mm/damon/core.c. start_validates (mm-new) commits
 // each ctx into a throwaway ctx first; start_rollback (mm-new) stops the contexts
 // this call started when a later one fails. V4's min_region_sz check is always
 // satisfied in the model.
@@ -65,7 +65,7 @@ int damon_start(damon_ctx** ctxs, int nr_ctxs, bool exclusive) {
   return err;
 }
 
-// __damon_stop(), mm/damon/core.c (spec §2.4): kthread_stop_put() returns only once
+// __damon_stop(), mm/damon/core.c: kthread_stop_put() returns only once
 // kdamond_fn has returned, exit path included. -EPERM when not running; mm-new
 // ("change damon_stop() return type to void") has no error to give.
 int __damon_stop(damon_ctx* ctx) {

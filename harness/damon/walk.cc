@@ -1,5 +1,5 @@
-// The damos_walk() family (spec §3): the caller's damos_walk() in forms W1-W3 and
-// the kdamond's damos_walk_call_walk(), damos_walk_complete() and
+// The damos_walk() family (docs/model.md, "Schemes and the walk"): the caller's damos_walk() in
+// forms W1-W3 and the kdamond's damos_walk_call_walk(), damos_walk_complete() and
 // damos_walk_cancel(). ctx->walk_control is the one request slot; a walk request
 // is live while it is installed there, on a kdamond's stack or waited on.
 #include "harness/damon/internal.h"
@@ -109,7 +109,8 @@ void damos_walk_cancel_atomic(damon_ctx* ctx) {
 // damos_walk_cancel(), mm/damon/core.c, identical from bf0eaba0ff9c (6.14) through
 // mm-new @43ecc9c405ba: read the request under the lock, complete it unlocked,
 // then clear the slot unconditionally under the lock again. The clear can drop a
-// request installed in between (spec §6, the review thread's three-CPU case).
+// request installed in between (docs/findings.md F6, the review thread's
+// three-CPU case).
 // atomic_walk_cancel selects the fixed form above.
 void damos_walk_cancel(damon_ctx* ctx) {
   RT_FRAME();

@@ -1,4 +1,4 @@
-// Watermarks: damos_wmark_wait_us() and kdamond_wait_activation() (spec §5).
+// Watermarks: damos_wmark_wait_us() and kdamond_wait_activation(), mm/damon/core.c.
 // The only metric the model has is the free memory rate the core keeps
 // (damon_core::free_mem_rate); DAMOS_WMARK_NONE is "unsupported metric: active".
 #include "harness/damon/internal.h"

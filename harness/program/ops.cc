@@ -1,4 +1,5 @@
-// One operation, carried out the way the in-tree callers do it (spec §7):
+// One operation, carried out the way the in-tree callers do it (docs/model.md,
+// "Callers"):
 // stack controls for one-shot calls and walks (sysfs), a static repeat control
 // (reclaim, lru_sort, stat), a kmalloc'd dealloc_on_cancel repeat control
 // (sysfs), and commits through damon_call while running, directly while stopped.
@@ -161,12 +162,15 @@ damon::damon_call_control* static_control(RunState& st, int client, int ctx) {
   return c;
 }
 
-// A module re-arms its static repeat control after each successful start; it
-// never re-submits one that is still queued.
+// A module's damon_call() of its static repeat control, as
+// damon_reclaim_turn(), damon_lru_sort_turn() and damon_stat_start() make it
+// right after a successful damon_start(). The module knows only its own calls'
+// return values, not whether the old kdamond has let the control go, so the
+// call is made unconditionally; what a still-linked control then does is the
+// model's to show (contract_call_control_unlinked()).
 int call_repeat_static(RunState& st, int client, int ctx) {
   damon::damon_call_control* c = static_control(st, client, ctx);
   CallRecord& r = st.static_records[client][ctx];
-  if (c->linked.load()) return -EALREADY;
   c->fn = Oracle::call_fn;
   c->data = &r;
   c->repeat = true;
