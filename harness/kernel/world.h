@@ -15,6 +15,8 @@
 
 namespace kernel {
 
+struct task_struct;  // kernel.h
+
 // Base of every object whose lifetime the model checks (requests, contexts,
 // tasks). Virtual destructor so that kfree of a base pointer frees the object.
 // An object dies by running its destructor at once (so the references it holds

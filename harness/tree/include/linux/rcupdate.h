@@ -1,0 +1,2 @@
+/* Shim for <linux/rcupdate.h>: the whole shim (harness/tree/shim). */
+#include "harness/tree/shim/stubs.h"

@@ -1,0 +1,2 @@
+/* Shim for <linux/wait.h>: the whole shim (harness/tree/shim). */
+#include "harness/tree/shim/stubs.h"

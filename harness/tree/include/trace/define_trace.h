@@ -1,0 +1,2 @@
+/* Shim for <trace/define_trace.h>: the whole shim (harness/tree/shim). */
+#include "harness/tree/shim/stubs.h"
