@@ -7,11 +7,15 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "harness/damon/profile.h"
 #include "harness/program/explore.h"
+#include "harness/program/finding.h"
 #include "harness/program/text.h"
+#include "harness/report/commands.h"
+#include "harness/report/triage.h"
 #include "harness/runtime/strategy_dfs.h"
 #include "program_testing.h"
 
@@ -241,6 +245,68 @@ TEST(ExploreModel, TwoSearchesGiveTheSameResults) {
   }
   EXPECT_EQ(a.found, b.found);
   EXPECT_EQ(a.r.diverged, 0u);
+}
+
+// Triage's per-profile cells come from a search for the bucket's signature;
+// the one-schedule replay is kept beside them.
+TEST(ExploreReport, TriageCellsComeFromTheSearch) {
+  report::TriageOptions opt;
+  opt.paths = {std::string(DWH_SOURCE_DIR) + "/corpus/regression/walk-vs-exit.txt"};
+  opt.profile = "pause-rfc";
+  opt.search_preemptions = 2;
+  opt.search_max_schedules = 50000;
+  const report::TriageReport rep = report::run_triage(opt);
+  ASSERT_EQ(rep.buckets.size(), 1u);
+  const report::Bucket& b = rep.buckets[0];
+  EXPECT_EQ(b.signature.verdict, rt::Verdict::kDeadlock);
+  std::map<std::string, report::ProfileCell> cells;
+  for (const report::ProfileCell& c : b.matrix) cells[c.profile] = c;
+  // F5's walk form: v7.0-rc to pause-rfc-fix (docs/findings.md).
+  for (const char* p : {"v7.0-rc", "pause-rfc", "pause-rfc-fix"}) {
+    EXPECT_TRUE(cells[p].search.found) << p << ": " << cells[p].search.text();
+    EXPECT_TRUE(cells[p].search.text().starts_with("found (")) << p;
+  }
+  for (const char* p : {"v7.0", "mm-new"}) {
+    EXPECT_FALSE(cells[p].search.found) << p;
+    EXPECT_EQ(cells[p].search.text(), cells[p].search.complete ? "not found within 2 (complete)"
+                                                               : "not found (incomplete, budget)")
+        << p;
+  }
+  opt.search_preemptions = -1;
+  const report::TriageReport plain = report::run_triage(opt);
+  ASSERT_EQ(plain.buckets.size(), 1u);
+  for (const report::ProfileCell& c : plain.buckets[0].matrix) EXPECT_EQ(c.search.text(), "-");
+}
+
+TEST(ExploreReport, MinimizeReportsTheFewestPreemptions) {
+  // The lost request from its first schedule (3 preemptions): minimize says
+  // that no schedule with fewer keeps it, which only a search can say.
+  const std::string path = ::testing::TempDir() + "/explore-minimize.txt";
+  program::Program p = program::testing::parse_text(kReview);
+  bool written = false;
+  program::ExploreConfig cfg;
+  cfg.run.profile = damon::find_profile("pause-rfc");
+  cfg.run.options.record_trace = false;
+  cfg.max_preemptions = 3;
+  program::explore(p, cfg, [&](const program::Outcome& o, int) {
+    if (o.verdict != rt::Verdict::kLostWakeup) return false;
+    std::string err;
+    written = program::write_file_atomic(path, program::print_program(o.replay), &err);
+    return true;
+  });
+  ASSERT_TRUE(written);
+  report::MinimizeArgs a;
+  a.file = path;
+  a.profile = "pause-rfc";
+  std::ostringstream out, err;
+  EXPECT_EQ(report::minimize_command(a, out, err), report::kExitFinding);
+  EXPECT_NE(err.str().find("fewest preemptions that keep the signature: 3 ("), std::string::npos)
+      << err.str();
+  program::Program min = program::testing::parse_text(out.str());
+  EXPECT_LE(min.schedule.preemptions.size(), 3u);
+  program::RunConfig rc;
+  rc.profile = cfg.run.profile;
+  EXPECT_EQ(program::execute(min, rc).verdict, rt::Verdict::kLostWakeup);
 }
 
 }  // namespace

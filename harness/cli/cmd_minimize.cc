@@ -19,6 +19,9 @@ CommandMain setup_minimize(CLI::App& app) {
   app.add_option("--max-runs", a->max_runs, "execution budget")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  app.add_option("--search-max-schedules", a->search_max_schedules,
+                 "schedules the search for the fewest preemptions may run (0: no search)")
+      ->capture_default_str();
   return [a] { return report::minimize_command(*a, std::cout, std::cerr); };
 }
 

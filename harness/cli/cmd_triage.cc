@@ -31,6 +31,14 @@ CommandMain setup_triage(CLI::App& app) {
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   app.add_flag("!--no-minimize", a->options.minimize, "skip minimisation");
+  app.add_option("--search-preemptions", a->options.search_preemptions,
+                 "per-profile search for each bucket's signature within K preemptions "
+                 "(-1: no search, the replay column only)")
+      ->check(CLI::Range(-1, 8))
+      ->capture_default_str();
+  app.add_option("--search-max-schedules", a->options.search_max_schedules,
+                 "schedules per profile and bucket before the search gives up")
+      ->capture_default_str();
   return [a] { return report::triage_command(*a, std::cout, std::cerr); };
 }
 

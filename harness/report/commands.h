@@ -8,6 +8,7 @@
 // always printed.
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 
@@ -38,6 +39,8 @@ struct MinimizeArgs {
   std::string profile;
   std::string output;  // -o; empty: print only
   int max_runs = 3000;
+  // Schedules the search for the fewest preemptions may run (0: no search).
+  uint64_t search_max_schedules = 200000;
 };
 int minimize_command(const MinimizeArgs& args, std::ostream& out, std::ostream& err);
 

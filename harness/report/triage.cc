@@ -5,6 +5,7 @@
 #include <map>
 #include <thread>
 
+#include "harness/program/explore.h"
 #include "harness/program/minimize.h"
 #include "harness/report/timeline.h"
 
@@ -93,6 +94,29 @@ std::vector<Bucket> make_buckets(const std::vector<InputResult>& inputs) {
   return buckets;
 }
 
+// Searches the schedules of `p` on `profile` for a finding with signature `sig`.
+SearchCell search_profile(const program::Program& p, const damon::Profile& profile,
+                          const Signature& sig, const TriageOptions& opt) {
+  SearchCell c;
+  if (opt.search_preemptions < 0) return c;
+  program::ExploreConfig cfg;
+  cfg.run = replay_config(profile, rt::RuntimeKind::kSim);
+  cfg.max_preemptions = opt.search_preemptions;
+  cfg.max_schedules = opt.search_max_schedules;
+  const program::ExploreResult r =
+      program::explore(p, cfg, [&](const program::Outcome& o, int preemptions) {
+        if (signature_of(o) != sig) return false;
+        c.found = true;
+        c.preemptions = preemptions;
+        return true;
+      });
+  c.ran = true;
+  c.bound = opt.search_preemptions;
+  c.complete = r.complete();
+  c.schedules = r.schedules;
+  return c;
+}
+
 void finish_bucket(Bucket* b, const std::vector<InputResult>& inputs, const TriageOptions& opt) {
   const InputResult& rep = inputs[b->representative];
   const damon::Profile& home = *damon::find_profile(rep.profile);
@@ -113,7 +137,8 @@ void finish_bucket(Bucket* b, const std::vector<InputResult>& inputs, const Tria
     const program::Outcome o =
         program::execute(b->minimal, replay_config(p, rt::RuntimeKind::kSim));
     const bool same = has_finding(o) && signature_of(o) == b->signature;
-    b->matrix.push_back(ProfileCell{std::string(p.name), o.verdict, same});
+    b->matrix.push_back(ProfileCell{std::string(p.name), o.verdict, same,
+                                    search_profile(b->minimal, p, b->signature, opt)});
     b->minimal.expects.push_back(program::Expect{std::string(p.name), o.verdict});
   }
   program::RunConfig traced = replay_config(home, rt::RuntimeKind::kSim);
@@ -122,6 +147,15 @@ void finish_bucket(Bucket* b, const std::vector<InputResult>& inputs, const Tria
 }
 
 }  // namespace
+
+std::string SearchCell::text() const {
+  if (!ran) return "-";
+  if (found)
+    return "found (" + std::to_string(preemptions) + " preemption" + (preemptions == 1 ? "" : "s") +
+           ")";
+  if (complete) return "not found within " + std::to_string(bound) + " (complete)";
+  return "not found (incomplete, budget)";
+}
 
 void parallel_for(size_t n, int jobs, const std::function<void(size_t)>& fn) {
   std::atomic<size_t> next{0};

@@ -13,6 +13,11 @@
 //    every profile, each (input, profile) pair with a finding joining a bucket;
 //  - a bucket's representative is its smallest member (fewest ops, then fewest
 //    preemptions); minimisation keeps the bucket's signature;
+//  - each profile's cell comes from a search (program::explore) of the minimal
+//    program's schedules for the bucket's signature, within search_preemptions
+//    and search_max_schedules; the replay of the minimal program's own
+//    schedule is kept beside it as a separate column (profiles differ in their
+//    scheduling points, so one schedule lands elsewhere on another profile);
 //  - never throws for a bad input: it lands in TriageReport::skipped.
 #pragma once
 
@@ -35,6 +40,8 @@ struct TriageOptions {
   int os_replays = 3;
   bool minimize = true;
   int minimize_max_runs = 1500;
+  int search_preemptions = 2;  // < 0: no search, the replay column only
+  uint64_t search_max_schedules = 20000;
 };
 
 struct InputResult {
@@ -47,10 +54,24 @@ struct InputResult {
   TriageClass cls = TriageClass::kNoLongerReproduces;
 };
 
+// The search for a bucket's signature on one profile.
+struct SearchCell {
+  bool ran = false;
+  bool found = false;
+  int preemptions = 0;  // found: of the first schedule that showed it
+  int bound = 0;        // the bound searched
+  bool complete = false;
+  uint64_t schedules = 0;
+  // "found (2 preemptions)", "not found within 2 (complete)",
+  // "not found (incomplete, budget)", "-" when no search ran.
+  std::string text() const;
+};
+
 struct ProfileCell {
   std::string profile;
-  rt::Verdict verdict = rt::Verdict::kOk;
-  bool reproduces = false;  // same signature as the bucket
+  rt::Verdict verdict = rt::Verdict::kOk;  // replay of the minimal program's schedule
+  bool reproduces = false;                 // that replay has the bucket's signature
+  SearchCell search;
 };
 
 struct Bucket {

@@ -21,11 +21,15 @@ std::string rate(const ReplayStats& s) {
   return out;
 }
 
+// The search's cell first; the replay of the minimal program's one schedule
+// is its own, labelled pair of columns.
 std::string matrix_markdown(const Bucket& b) {
-  std::string out = "| profile | verdict | reproduces |\n|---|---|---|\n";
+  std::string out =
+      "| profile | search for the signature | replay of its schedule: verdict | replay: same "
+      "signature |\n|---|---|---|---|\n";
   for (const ProfileCell& c : b.matrix)
-    out += fmt::format("| {} | {} | {} |\n", c.profile, rt::verdict_name(c.verdict),
-                       c.reproduces ? "yes" : "no");
+    out += fmt::format("| {} | {} | {} | {} |\n", c.profile, c.search.text(),
+                       rt::verdict_name(c.verdict), c.reproduces ? "yes" : "no");
   return out;
 }
 
@@ -62,7 +66,15 @@ nlohmann::json bucket_json(const Bucket& b, const TriageReport& rep) {
   for (const ProfileCell& c : b.matrix)
     matrix.push_back({{"profile", c.profile},
                       {"verdict", rt::verdict_name(c.verdict)},
-                      {"reproduces", c.reproduces}});
+                      {"reproduces", c.reproduces},
+                      {"search",
+                       {{"result", c.search.text()},
+                        {"ran", c.search.ran},
+                        {"found", c.search.found},
+                        {"preemptions", c.search.preemptions},
+                        {"bound", c.search.bound},
+                        {"complete", c.search.complete},
+                        {"schedules", c.search.schedules}}}});
   const InputResult& r = rep.inputs[b.representative];
   return {{"id", b.id},
           {"class", class_name(b.cls)},
@@ -96,14 +108,18 @@ std::string report_markdown(const TriageReport& rep) {
   std::string out =
       fmt::format("# Triage report\n\n{} inputs, {} buckets, {} skipped, {:.1f} s\n\n",
                   rep.inputs.size(), rep.buckets.size(), rep.skipped.size(), rep.seconds);
-  out += "| bucket | class | verdict | inputs | reproduces on |\n|---|---|---|---|---|\n";
+  out +=
+      "| bucket | class | verdict | inputs | found by search on | replay reproduces on "
+      "|\n|---|---|---|---|---|---|\n";
   for (const Bucket& b : rep.buckets) {
-    std::string on;
-    for (const ProfileCell& c : b.matrix)
+    std::string on, found;
+    for (const ProfileCell& c : b.matrix) {
       if (c.reproduces) on += (on.empty() ? "" : ", ") + c.profile;
-    out +=
-        fmt::format("| {} | {} | {} | {} | {} |\n", b.id, class_name(b.cls),
-                    rt::verdict_name(b.signature.verdict), b.members.size(), on.empty() ? "-" : on);
+      if (c.search.found) found += (found.empty() ? "" : ", ") + c.profile;
+    }
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", b.id, class_name(b.cls),
+                       rt::verdict_name(b.signature.verdict), b.members.size(),
+                       found.empty() ? "-" : found, on.empty() ? "-" : on);
   }
   out += "\n";
   if (!rep.skipped.empty()) {
