@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   stress::WorkloadConfig cfg;
-  cfg.profile = damon::find_profile(profile_name);
+  cfg.profile = program::find_profile(profile_name);
   std::string err;
   if (!cfg.profile || !stress::parse_mix(mix_text, &cfg.mix, &err)) {
     std::fprintf(stderr, "dwh-gen-corpus: error: %s\n",

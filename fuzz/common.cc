@@ -62,13 +62,14 @@ void profile_from_argv0(const char* argv0) {
   const std::string prefix = target().name + "_";
   if (!base.starts_with(prefix)) return;
   const std::string_view suffix = base.substr(prefix.size());
-  for (const damon::Profile& p : damon::profiles()) {
+  for (const program::ProfileInfo& p : program::profiles()) {
     if (profile_suffix(p.name) == suffix) {
       target().settings.profile = p.name;
       return;
     }
   }
-  die(fmt::format("binary name {} names no profile (profiles: {})", base, damon::profile_names()));
+  die(fmt::format("binary name {} names no profile (profiles: {})", base,
+                  program::profile_names()));
 }
 
 uint32_t rotl(uint32_t x, int n) {

@@ -28,7 +28,7 @@ namespace fuzz {
 struct Target {
   std::string name;  // "fuzz_walk_sim"
   program::Settings settings;
-  const damon::Profile* profile = nullptr;
+  const program::ProfileInfo* profile = nullptr;
   std::string artifact_prefix;  // libFuzzer's -artifact_prefix=, "" = current folder
   bool replay_mode = false;
   std::string current_input;  // replay mode: the file being run

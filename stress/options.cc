@@ -81,10 +81,10 @@ bool parse_duration(std::string_view text, double* seconds) {
 }
 
 bool finish_config(Config* c, std::string* err) {
-  c->profile = damon::find_profile(c->profile_name);
+  c->profile = program::find_profile(c->profile_name);
   if (!c->profile) {
     *err = fmt::format("--profile: unknown profile '{}' (known: {})", c->profile_name,
-                       damon::profile_names());
+                       program::profile_names());
     return false;
   }
   c->runtime = c->runtime_name == "sim" ? rt::RuntimeKind::kSim : rt::RuntimeKind::kOs;

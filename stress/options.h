@@ -10,6 +10,7 @@
 
 #include "harness/program/finding_filter.h"
 #include "harness/program/options.h"
+#include "harness/program/profiles.h"
 #include "stress/workload.h"
 
 namespace stress {
@@ -28,7 +29,7 @@ struct Config {
   bool json = false;
   std::string out_dir = "stress-out";
   // Filled by finish_config().
-  const damon::Profile* profile = nullptr;
+  const program::ProfileInfo* profile = nullptr;
   rt::RuntimeKind runtime = rt::RuntimeKind::kOs;
   double duration_s = 0;
   uint64_t seed = 0;

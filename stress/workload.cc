@@ -40,9 +40,9 @@ struct ClientView {
 };
 
 bool needs_start(const WorkloadConfig& cfg, OpKind k) {
-  const damon::Profile& p = *cfg.profile;
-  return (k == OpKind::kCall && (p.call_needs_started || cfg.start_before_use)) ||
-         (k == OpKind::kWalk && (p.walk_needs_started || cfg.start_before_use));
+  const program::ProfileInfo& p = *cfg.profile;
+  return (k == OpKind::kCall && (p.features.call_needs_started || cfg.start_before_use)) ||
+         (k == OpKind::kWalk && (p.features.walk_needs_started || cfg.start_before_use));
 }
 
 uint8_t random_mask(program::Rng& rng, int contexts) {
@@ -74,7 +74,7 @@ bool fill_op(program::Rng& rng, const WorkloadConfig& cfg, ClientView* v, Op* op
   op->ctx_mask = static_cast<uint8_t>(1u << ctx);
   switch (op->kind) {
     case OpKind::kCall:
-      op->call = static_cast<program::CallMode>(cfg.profile->has_repeat ? rng.below(3) : 0);
+      op->call = static_cast<program::CallMode>(cfg.profile->features.repeat ? rng.below(3) : 0);
       break;
     case OpKind::kCommit:
       fill_commit(rng, op);

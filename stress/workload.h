@@ -12,6 +12,7 @@
 #include "harness/program/executor.h"
 #include "harness/program/mutate.h"
 #include "harness/program/op.h"
+#include "harness/program/profiles.h"
 
 namespace stress {
 
@@ -32,7 +33,7 @@ bool parse_mix(std::string_view text, OpMix* out, std::string* err);
 std::string format_mix(const OpMix& mix);
 
 struct WorkloadConfig {
-  const damon::Profile* profile = nullptr;
+  const program::ProfileInfo* profile = nullptr;
   int clients = 2;                                 // 1..kMaxClients
   int contexts = 1;                                // 1..kMaxCtxs
   int ops_per_client = program::kMaxOpsPerClient;  // upper bound; each client draws 1..this

@@ -189,7 +189,7 @@ TEST(Cli, JsonAndTrace) {
 TEST(Cli, ProfilesAndHelpComeFromTheTables) {
   const Result r = run("profiles");
   EXPECT_EQ(r.code, 0);
-  for (const damon::Profile& p : damon::profiles())
+  for (const program::ProfileInfo& p : program::profiles())
     EXPECT_NE(r.out.find(std::string(p.name)), std::string::npos) << p.name;
   const Result h = run("run --help");
   EXPECT_EQ(h.code, 0);

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "harness/damon/profile.h"
 #include "harness/program/executor.h"
+#include "harness/program/profiles.h"
 #include "harness/program/text.h"
 #include "program_testing.h"
 
@@ -19,7 +19,7 @@ constexpr const char* kRepeatProfiles[] = {"v6.17",         "v6.19", "v7.0-rc", 
 
 program::Outcome run(const program::Program& p, const char* profile) {
   program::RunConfig cfg;
-  cfg.profile = damon::find_profile(profile);
+  cfg.profile = program::find_profile(profile);
   return program::execute(p, cfg);
 }
 

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "harness/damon/profile.h"
 #include "harness/program/executor.h"
+#include "harness/program/profiles.h"
 #include "harness/program/text.h"
 #include "program_testing.h"
 
@@ -25,7 +25,7 @@ TEST(ExecutorOs, RecreateRacingWalksNeverUsesAGoneCtx) {
   for (int i = 0; i < 6; i++) text += "cpu1: walk ctx0\n";
   const program::Program p = parse_text(text);
   program::RunConfig cfg;
-  cfg.profile = damon::find_profile("pause-rfc");
+  cfg.profile = program::find_profile("pause-rfc");
   cfg.runtime = rt::RuntimeKind::kOs;
   cfg.options.watchdog_ms = 10000;
   cfg.options.watchdog_abort = false;

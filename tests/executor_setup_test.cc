@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "harness/damon/profile.h"
 #include "harness/program/executor.h"
+#include "harness/program/profiles.h"
 #include "harness/program/text.h"
 #include "program_testing.h"
 
@@ -16,7 +16,7 @@ using program::testing::parse_text;
 
 program::RunConfig config(rt::RuntimeKind runtime, program::StrategyKind strategy, uint64_t seed) {
   program::RunConfig cfg;
-  cfg.profile = damon::find_profile("mm-new");
+  cfg.profile = program::find_profile("mm-new");
   cfg.runtime = runtime;
   cfg.strategy = strategy;
   cfg.seed = seed;

@@ -10,9 +10,9 @@
 #include <sstream>
 #include <string>
 
-#include "harness/damon/profile.h"
 #include "harness/program/explore.h"
 #include "harness/program/finding.h"
+#include "harness/program/profiles.h"
 #include "harness/program/text.h"
 #include "harness/report/commands.h"
 #include "harness/report/triage.h"
@@ -183,7 +183,7 @@ struct ModelSearch {
 ModelSearch explore_model(const std::string& profile, int k, bool stop_on_lost) {
   ModelSearch m;
   program::ExploreConfig cfg;
-  cfg.run.profile = damon::find_profile(profile);
+  cfg.run.profile = program::find_profile(profile);
   EXPECT_NE(cfg.run.profile, nullptr) << profile;
   cfg.run.options.record_trace = false;
   cfg.max_preemptions = k;
@@ -215,7 +215,7 @@ TEST(ExploreModel, ReviewScenarioLostRequestNeedsThreePreemptionsOnPauseRfc) {
       ASSERT_TRUE(rt::parse_schedule(key.substr(key.find(' ') + 1), &p.schedule, &col, &err))
           << err;
       program::RunConfig rc;
-      rc.profile = damon::find_profile("pause-rfc");
+      rc.profile = program::find_profile("pause-rfc");
       EXPECT_EQ(program::execute(p, rc).verdict, rt::Verdict::kLostWakeup);
     }
 }
@@ -285,7 +285,7 @@ TEST(ExploreReport, MinimizeReportsTheFewestPreemptions) {
   program::Program p = program::testing::parse_text(kReview);
   bool written = false;
   program::ExploreConfig cfg;
-  cfg.run.profile = damon::find_profile("pause-rfc");
+  cfg.run.profile = program::find_profile("pause-rfc");
   cfg.run.options.record_trace = false;
   cfg.max_preemptions = 3;
   program::explore(p, cfg, [&](const program::Outcome& o, int) {

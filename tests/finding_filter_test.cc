@@ -139,7 +139,7 @@ TEST(FindingFilter, ReadsTheSiteOfARealFinding) {
       &p, &perr));
   program::Settings s;
   std::string err;
-  const damon::Profile* profile = program::settings_profile(s, &err);
+  const program::ProfileInfo* profile = program::settings_profile(s, &err);
   ASSERT_NE(profile, nullptr) << err;
   s.strategy = program::StrategyKind::kRandom;
   const FindingFilter deadlock_in_walk = parsed("deadlock@damos_walk");

@@ -9,8 +9,9 @@
 #include <string>
 
 #include "fuzz/common.h"
-#include "harness/damon/profile.h"
+#include "harness/kernel/world.h"
 #include "harness/program/executor.h"
+#include "harness/program/profiles.h"
 #include "harness/program/text.h"
 #include "program_testing.h"
 
@@ -26,7 +27,7 @@ std::set<int> object_pairs(const program::Program& p,
                            program::AccessHook hook = fuzz::object_feedback_hook()) {
   std::memset(dwh_object_counters, 0, sizeof dwh_object_counters);
   program::RunConfig cfg;
-  cfg.profile = damon::find_profile("pause-rfc");
+  cfg.profile = program::find_profile("pause-rfc");
   cfg.access_hook = hook;
   fuzz::begin_object_feedback();
   program::execute(p, cfg);

@@ -400,7 +400,7 @@ TEST(ScheduleText, PctRunReplaysFromItsRecordedPreemptions) {
                             &p, &err))
       << err.format("<pct>");
   RunConfig cfg;
-  cfg.profile = damon::find_profile("pause-rfc");
+  cfg.profile = program::find_profile("pause-rfc");
   ASSERT_NE(cfg.profile, nullptr);
   const Outcome pct = execute(p, cfg);
   EXPECT_EQ(pct.verdict, rt::Verdict::kLostWakeup) << pct.summary();

@@ -59,7 +59,7 @@ program::Program load(const fs::path& p) {
 
 program::RunConfig replay_config(const char* profile) {
   program::RunConfig cfg;
-  cfg.profile = damon::find_profile(profile);
+  cfg.profile = program::find_profile(profile);
   cfg.strategy = program::StrategyKind::kProgram;
   cfg.options.record_trace = false;
   return cfg;
@@ -145,7 +145,7 @@ TEST(Classify, RecordedInputsReplayToTheirClass) {
     std::string reason;
     ASSERT_TRUE(report::load_input(data(c.file).string(), true, &in, &reason)) << reason;
     const report::InputResult r =
-        report::triage_one(in.program, in, *damon::find_profile(c.profile), opt);
+        report::triage_one(in.program, in, *program::find_profile(c.profile), opt);
     EXPECT_EQ(r.cls, c.cls) << c.file << " on " << c.profile;
     EXPECT_FALSE(r.stats.sim_hash_mismatch) << c.file;
   }

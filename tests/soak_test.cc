@@ -13,6 +13,7 @@
 #include "harness/damon/profile.h"
 #include "harness/program/codec.h"
 #include "harness/program/executor.h"
+#include "harness/program/profiles.h"
 #include "harness/program/text.h"
 #include "harness/runtime/rng.h"
 
@@ -72,7 +73,7 @@ const std::map<std::string, std::set<Verdict>>& known() {
 class Soak : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Soak, OnlyKnownBehaviours) {
-  const damon::Profile* prof = damon::find_profile(GetParam());
+  const program::ProfileInfo* prof = program::find_profile(GetParam());
   ASSERT_NE(prof, nullptr);
   std::map<Verdict, int> counts;
   std::map<Verdict, std::string> example;

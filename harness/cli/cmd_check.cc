@@ -43,7 +43,7 @@ std::string expect_location(const std::string& file, std::string_view text,
   return file;
 }
 
-rt::Verdict run_once(const program::Program& p, const damon::Profile* profile,
+rt::Verdict run_once(const program::Program& p, const program::ProfileInfo* profile,
                      program::StrategyKind strategy, uint64_t seed) {
   program::Settings s;
   s.strategy = strategy;
@@ -54,8 +54,8 @@ rt::Verdict run_once(const program::Program& p, const damon::Profile* profile,
 }
 
 // Empty when the expectation holds, else what happened instead.
-std::string check_expect(const program::Program& p, const damon::Profile* profile, rt::Verdict want,
-                         std::string* how) {
+std::string check_expect(const program::Program& p, const program::ProfileInfo* profile,
+                         rt::Verdict want, std::string* how) {
   const rt::Verdict got = run_once(p, profile, program::StrategyKind::kProgram, 0);
   if (got == want) return "";
   if (p.schedule.empty() && want != rt::Verdict::kOk) {
@@ -76,12 +76,12 @@ void check_program(const std::string& file, const std::string& text, const progr
   int checked = 0;
   for (const program::Expect& e : p.expects) {
     if (!a.profile.empty() && e.profile != a.profile) continue;
-    const damon::Profile* profile = damon::find_profile(e.profile);
+    const program::ProfileInfo* profile = program::find_profile(e.profile);
     if (!profile) {
       t->bad++;
       bad_input(fmt::format("{}: error: unknown profile '{}' (profiles: {})",
                             expect_location(file, text, e.profile), e.profile,
-                            damon::profile_names()));
+                            program::profile_names()));
       continue;
     }
     checked++;
@@ -122,9 +122,9 @@ void check_file(const std::string& file, bool in_folder, const CheckArgs& a, Tal
 }
 
 int check_main(const CheckArgs& a) {
-  if (!a.profile.empty() && !damon::find_profile(a.profile))
+  if (!a.profile.empty() && !program::find_profile(a.profile))
     return bad_input(fmt::format("--profile: unknown profile '{}' (profiles: {})", a.profile,
-                                 damon::profile_names()));
+                                 program::profile_names()));
   std::vector<std::string> files;
   std::string err;
   if (!program::list_inputs(a.path, &files, &err)) return bad_input(err);

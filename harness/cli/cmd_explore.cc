@@ -101,7 +101,7 @@ int explore_main(const ExploreArgs& a, const RunOptions& opts) {
                                  a.preemptions, program::kMaxPreemptions));
   if (a.time_s < 0) return bad_input("--time: must be >= 0");
   std::string err;
-  const damon::Profile* profile = program::settings_profile(s, &err);
+  const program::ProfileInfo* profile = program::settings_profile(s, &err);
   if (!profile) return bad_input(err);
   program::Program p;
   if (!program::load_program(a.file, &p, &err)) return bad_input(err);

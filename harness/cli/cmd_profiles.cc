@@ -1,4 +1,5 @@
-// damon-harness profiles: the kernel versions the model knows.
+// damon-harness profiles: the kernel versions the model knows, then the kernel
+// trees built in, with their source and the operations their code has.
 #include <fmt/format.h>
 
 #include <memory>
@@ -10,14 +11,17 @@ namespace {
 
 int profiles_main(bool fields) {
   if (fields) {
-    fmt::print("{}", damon::profile_fields_text());
+    fmt::print("{}", program::model_profile_fields_text());
     return kExitOk;
   }
   size_t width = 7;
-  for (const damon::Profile& p : damon::profiles()) width = std::max(width, p.name.size());
-  fmt::print("{:<{}}  {}\n", "profile", width, "summary / kernel ref");
-  for (const damon::Profile& p : damon::profiles())
-    fmt::print("{:<{}}  {}\n{:<{}}  ref: {}\n", p.name, width, p.summary, "", width, p.kernel_ref);
+  for (const program::ProfileInfo& p : program::profiles()) width = std::max(width, p.name.size());
+  fmt::print("{:<{}}  {}\n", "profile", width, "summary / source");
+  for (const program::ProfileInfo& p : program::profiles()) {
+    fmt::print("{:<{}}  {}\n{:<{}}  source: {}\n", p.name, width, p.summary, "", width, p.source);
+    if (p.is_tree() || p.features.ops != program::Features::kAllOps)
+      fmt::print("{:<{}}  features: {}\n", "", width, p.features.describe());
+  }
   fmt::print("default: {} (--profile, or DAMON_PROFILE)\n", program::Settings{}.profile);
   return kExitOk;
 }
@@ -29,7 +33,8 @@ CommandMain setup_profiles(CLI::App& app) {
   return [fields] { return profiles_main(*fields); };
 }
 
-const Registrar kProfiles{"profiles", "list the kernel profiles: name, summary, kernel ref", 50,
+const Registrar kProfiles{"profiles",
+                          "list the profiles: name, summary, source (model or kernel tree)", 50,
                           setup_profiles};
 
 }  // namespace

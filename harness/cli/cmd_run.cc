@@ -44,7 +44,7 @@ uint64_t effective_runs(const program::Settings& s) {
   return fixed ? 1 : s.runs;
 }
 
-program::RunConfig config_for(const program::Settings& s, const damon::Profile* profile,
+program::RunConfig config_for(const program::Settings& s, const program::ProfileInfo* profile,
                               uint64_t run, bool trace) {
   program::RunConfig cfg = program::make_run_config(s, profile, run);
   cfg.options.record_trace = trace;
@@ -57,7 +57,7 @@ bool selected(const program::Settings& s, const program::Outcome& o) {
 }
 
 // The recorded schedule, run again with tracing on.
-void check_replay(const program::Settings& s, const damon::Profile* profile, Report* r) {
+void check_replay(const program::Settings& s, const program::ProfileInfo* profile, Report* r) {
   program::Settings replay = s;
   replay.strategy = program::StrategyKind::kProgram;
   r->replay = program::execute(r->outcome.replay, config_for(replay, profile, 0, true));
@@ -224,7 +224,7 @@ int run_main(const RunArgs& a, const RunOptions& opts) {
   program::Settings s;
   if (!opts.apply(&s)) return kExitBadInput;
   std::string err;
-  const damon::Profile* profile = program::settings_profile(s, &err);
+  const program::ProfileInfo* profile = program::settings_profile(s, &err);
   if (!profile) return bad_input(err);
   program::Program p;
   if (!program::load_program(a.file, &p, &err)) return bad_input(err);

@@ -73,10 +73,10 @@ void teardown_body(RunState& st, int nr_clients) {
 
 // For the os watchdog's hang reports; read-only (see Execution::describe_state).
 std::string describe_contexts(kernel::World& w, const RunState& st) {
-  std::string out = "    " + damon::damon_describe_core(w, st.core) + "\n";
+  std::string out = "    " + st.backend->describe_core(w) + "\n";
   for (int i = 0; i < kMaxCtxs; i++) {
-    if (const damon::damon_ctx* ctx = st.slots[i].ctx.load(std::memory_order_relaxed))
-      out += "    ctx" + std::to_string(i) + ": " + damon::damon_describe_ctx(w, ctx) + "\n";
+    if (const Ctx* ctx = st.slots[i].ctx.load(std::memory_order_relaxed))
+      out += "    ctx" + std::to_string(i) + ": " + st.backend->describe_ctx(w, ctx) + "\n";
   }
   return out;
 }
@@ -95,8 +95,7 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
   world->access_hook = cfg.access_hook;
   auto st = std::make_unique<RunState>();
   st->profile = cfg.profile;
-  st->core = damon::damon_core_create(*world, cfg.profile);
-  st->core->observer = &st->oracle;
+  st->backend = cfg.profile->make_backend(*cfg.profile, *world, st->oracle);
   if (cfg.runtime == rt::RuntimeKind::kSim) {
     st->program = &p;
   } else {

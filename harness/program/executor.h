@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/damon/profile.h"
 #include "harness/kernel/world.h"
 #include "harness/program/op.h"
+#include "harness/program/profiles.h"
 #include "harness/runtime/execution.h"
 
 namespace program {
@@ -25,7 +25,7 @@ enum class StrategyKind : uint8_t {
 };
 
 struct RunConfig {
-  const damon::Profile* profile = nullptr;
+  const ProfileInfo* profile = nullptr;
   rt::RuntimeKind runtime = rt::RuntimeKind::kSim;
   StrategyKind strategy = StrategyKind::kProgram;
   uint64_t seed = 0;

@@ -15,8 +15,6 @@ namespace program {
 
 namespace {
 
-using damon::damon_ctx;
-
 rt::Execution& ex() {
   return rt::Execution::current();
 }
@@ -35,50 +33,55 @@ void caller_violation(std::string msg) {
   ex().report(std::move(f));
 }
 
-damon::damon_params params_of(Slot& s) {
+CtxParams params_of(Slot& s) {
   rt::Invisible inv;
   std::lock_guard<std::mutex> g(s.params_mu);
   return s.params;
 }
 
-void set_params(Slot& s, const damon::damon_params& p) {
+void set_params(Slot& s, const CtxParams& p) {
   rt::Invisible inv;
   std::lock_guard<std::mutex> g(s.params_mu);
   s.params = p;
 }
 
+struct CommitArgs {
+  Backend* backend;
+  Ctx* dst;
+  Ctx* src;
+};
+
 int commit_fn(void* data) {
-  auto* pair = static_cast<std::pair<damon_ctx*, damon_ctx*>*>(data);
-  return damon::damon_commit_ctx(pair->first, pair->second);
+  auto* args = static_cast<CommitArgs*>(data);
+  return args->backend->commit_ctx(args->dst, args->src);
 }
 
 // sysfs "commit" / a module's commit_inputs: build a parameter ctx, then
 // commit it inside the kdamond if running, directly otherwise.
-int commit(Slot& slot, const damon::damon_params& p, std::string_view owner) {
-  damon_ctx* ctx = slot.ctx.load();
-  damon_ctx* param = damon::damon_build_param_ctx(p);
+int commit(Backend& b, Slot& slot, const CtxParams& p, std::string_view owner) {
+  Ctx* ctx = slot.ctx.load();
+  Ctx* param = b.build_ctx(p);
   if (!param) return -ENOMEM;
   int ret;
-  if (damon::damon_is_running(ctx)) {
+  if (b.is_running(ctx)) {
     kernel::CallerFrame frame(owner);
-    auto* c = frame.make<damon::damon_call_control>("commit call control");
-    std::pair<damon_ctx*, damon_ctx*> args{ctx, param};
-    c->fn = commit_fn;
-    c->data = &args;
-    const int err = damon::damon_call(ctx, c);
-    ret = err ? err : c->return_code;
+    CallControl* c = b.frame_call_control(frame, "commit call control", {});
+    CommitArgs args{&b, ctx, param};
+    b.set_call(c, CallSpec{.fn = commit_fn, .data = &args});
+    const int err = b.damon_call(ctx, c);
+    ret = err ? err : b.call_return_code(c);
   } else {
     mutex_lock(&slot.caller_lock);
-    ret = damon::damon_is_running(ctx) ? -EBUSY : damon::damon_commit_ctx(ctx, param);
+    ret = b.is_running(ctx) ? -EBUSY : b.commit_ctx(ctx, param);
     mutex_unlock(&slot.caller_lock);
   }
-  damon::damon_destroy_ctx(param);
+  b.destroy_ctx(param);
   if (ret == 0) set_params(slot, p);
   return ret;
 }
 
 int start(RunState& st, const Op& op) {
-  damon_ctx* ctxs[kMaxCtxs];
+  Ctx* ctxs[kMaxCtxs];
   int n = 0;
   for (int i = 0; i < kMaxCtxs; i++) {
     if ((op.ctx_mask >> i & 1) && st.slots[i].ctx.load()) ctxs[n++] = st.slots[i].ctx.load();
@@ -87,7 +90,7 @@ int start(RunState& st, const Op& op) {
   for (int i = 0; i < kMaxCtxs; i++) {
     if (op.ctx_mask >> i & 1) mutex_lock(&st.slots[i].caller_lock);
   }
-  const int ret = damon::damon_start(ctxs, n, op.exclusive);
+  const int ret = st.backend->start(ctxs, n, op.exclusive);
   for (int i = kMaxCtxs - 1; i >= 0; i--) {
     if (op.ctx_mask >> i & 1) mutex_unlock(&st.slots[i].caller_lock);
   }
@@ -95,12 +98,12 @@ int start(RunState& st, const Op& op) {
 }
 
 int stop(RunState& st, const Op& op) {
-  damon_ctx* ctxs[kMaxCtxs];
+  Ctx* ctxs[kMaxCtxs];
   int n = 0;
   for (int i = 0; i < kMaxCtxs; i++) {
     if ((op.ctx_mask >> i & 1) && st.slots[i].ctx.load()) ctxs[n++] = st.slots[i].ctx.load();
   }
-  return n ? damon::damon_stop(ctxs, n) : -ENODEV;
+  return n ? st.backend->stop(ctxs, n) : -ENODEV;
 }
 
 int walk(RunState& st, Slot& slot, std::string_view owner) {
@@ -110,14 +113,11 @@ int walk(RunState& st, Slot& slot, std::string_view owner) {
     std::lock_guard<std::mutex> g(st.records_mu);
     st.walks.push_back(std::move(rec));
   }
+  Backend& b = *st.backend;
   kernel::CallerFrame frame(owner);
-  auto* c = frame.make<damon::damos_walk_control>("walk control");
-  c->completion.e.set_label(owner);
-  c->walk_fn = Oracle::walk_fn;
-  c->data = w;
-  w->control = c;
-  const int ret = damon::damos_walk(slot.ctx.load(), c);
-  if (c->completion.e.signals() > 1) contract_violation("damos_walk request completed twice");
+  WalkControl* c = b.frame_walk_control(frame, owner, w);
+  const int ret = b.damos_walk(slot.ctx.load(), c);
+  if (b.walk_completions(c) > 1) contract_violation("damos_walk request completed twice");
   if (std::string v = st.oracle.check_walk(*w, ret); !v.empty()) contract_violation(v);
   return ret;
 }
@@ -129,14 +129,14 @@ int call_once(RunState& st, Slot& slot, std::string_view owner) {
     std::lock_guard<std::mutex> g(st.records_mu);
     st.calls.push_back(std::move(rec));
   }
+  Backend& b = *st.backend;
   kernel::CallerFrame frame(owner);
-  auto* c = frame.make<damon::damon_call_control>("call control");
-  c->completion.e.set_label(owner);
-  c->fn = Oracle::call_fn;
-  c->data = r;
+  CallControl* c = b.frame_call_control(frame, "call control", owner);
+  b.set_call(c, CallSpec{.fn = Oracle::call_fn, .data = r});
+  r->backend = &b;
   r->control = c;
-  const int ret = damon::damon_call(slot.ctx.load(), c);
-  if (c->completion.e.signals() > 1) contract_violation("damon_call request completed twice");
+  const int ret = b.damon_call(slot.ctx.load(), c);
+  if (b.call_completions(c) > 1) contract_violation("damon_call request completed twice");
   if (std::string v = st.oracle.check_call(*r, false, ret); !v.empty()) contract_violation(v);
   return ret;
 }
@@ -145,10 +145,9 @@ int call_once(RunState& st, Slot& slot, std::string_view owner) {
 // and context. Static memory is there from the module's load on; it is made
 // when the client first uses it, which no thread can tell apart (making it is
 // no scheduling point), and saves a run that never uses it the allocations.
-damon::damon_call_control* static_control(RunState& st, int client, int ctx) {
-  damon::damon_call_control*& c = st.statics[client][ctx];
+CallControl* static_control(RunState& st, int client, int ctx) {
+  CallControl*& c = st.statics[client][ctx];
   if (c) return c;
-  c = new damon::damon_call_control();
   char desc[32], label[48];
   if (client == kSetupClient) {
     std::snprintf(desc, sizeof desc, "setup module");
@@ -157,8 +156,7 @@ damon::damon_call_control* static_control(RunState& st, int client, int ctx) {
     std::snprintf(desc, sizeof desc, "client %d module", client);
     std::snprintf(label, sizeof label, "cpu%d static repeat control", client);
   }
-  kernel::World::current().born(c, "static repeat control", kernel::Owner::kStatic, desc, nullptr);
-  c->completion.e.set_label(label);
+  c = st.backend->static_call_control(desc, label);
   return c;
 }
 
@@ -169,13 +167,13 @@ damon::damon_call_control* static_control(RunState& st, int client, int ctx) {
 // call is made unconditionally; what a still-linked control then does is the
 // model's to show (contract_call_control_unlinked()).
 int call_repeat_static(RunState& st, int client, int ctx) {
-  damon::damon_call_control* c = static_control(st, client, ctx);
+  Backend& b = *st.backend;
+  CallControl* c = static_control(st, client, ctx);
   CallRecord& r = st.static_records[client][ctx];
-  c->fn = Oracle::call_fn;
-  c->data = &r;
-  c->repeat = true;
+  b.set_call(c, CallSpec{.fn = Oracle::call_fn, .data = &r, .repeat = true});
+  r.backend = &b;
   r.control = c;
-  const int ret = damon::damon_call(st.slots[ctx].ctx.load(), c);
+  const int ret = b.damon_call(st.slots[ctx].ctx.load(), c);
   if (std::string v = st.oracle.check_call(r, true, ret); !v.empty()) contract_violation(v);
   return ret;
 }
@@ -183,8 +181,9 @@ int call_repeat_static(RunState& st, int client, int ctx) {
 // sysfs: a kmalloc'd repeat control with dealloc_on_cancel, freed by the caller
 // when damon_call() fails and by the kdamond when it is canceled.
 int call_repeat_dealloc(RunState& st, Slot& slot, std::string_view owner) {
-  auto* c = kernel::kzalloc_obj<damon::damon_call_control>("repeat control (dealloc_on_cancel)",
-                                                           RT_SITE("kmalloc repeat control"));
+  Backend& b = *st.backend;
+  CallControl* c = b.kzalloc_call_control("repeat control (dealloc_on_cancel)", owner,
+                                          RT_SITE("kmalloc repeat control"));
   if (!c) return -ENOMEM;
   auto rec = std::make_unique<CallRecord>();
   CallRecord* r = rec.get();
@@ -192,14 +191,11 @@ int call_repeat_dealloc(RunState& st, Slot& slot, std::string_view owner) {
     std::lock_guard<std::mutex> g(st.records_mu);
     st.calls.push_back(std::move(rec));
   }
-  c->completion.e.set_label(owner);
-  c->fn = Oracle::call_fn;
-  c->data = r;
-  c->repeat = true;
-  c->dealloc_on_cancel = true;
+  b.set_call(c,
+             CallSpec{.fn = Oracle::call_fn, .data = r, .repeat = true, .dealloc_on_cancel = true});
   r->control = nullptr;  // the control may be freed; fn cannot look at it safely
-  const int ret = damon::damon_call(slot.ctx.load(), c);
-  if (ret) kfree(c);
+  const int ret = b.damon_call(slot.ctx.load(), c);
+  if (ret) b.free_call_control(c, RT_SITE("kfree"));
   return ret;
 }
 
@@ -208,14 +204,15 @@ int call_repeat_dealloc(RunState& st, Slot& slot, std::string_view owner) {
 int recreate(RunState& st, int ctx, std::string_view owner) {
   Slot& slot = st.slots[ctx];
   mutex_lock(&slot.caller_lock);
-  if (damon_ctx* cur = slot.ctx.load(); cur && damon::damon_is_running(cur)) {
+  Backend& b = *st.backend;
+  if (Ctx* cur = slot.ctx.load(); cur && b.is_running(cur)) {
     mutex_unlock(&slot.caller_lock);
     return -EBUSY;
   }
   // The check and the exchange are one step under inflight_mu: a caller that
   // still uses the old ctx has announced itself by now, and a later one finds
   // the slot empty (-ENODEV) or the fresh ctx.
-  damon_ctx* old = nullptr;
+  Ctx* old = nullptr;
   bool busy;
   {
     std::lock_guard<std::mutex> g(slot.inflight_mu);
@@ -229,8 +226,8 @@ int recreate(RunState& st, int ctx, std::string_view owner) {
                      ")");
     return -EINVAL;  // the os runtime goes on after a report: leave the ctx alone
   }
-  if (old) damon::damon_destroy_ctx(old);
-  damon_ctx* fresh = damon::damon_build_param_ctx(params_of(slot));
+  if (old) b.destroy_ctx(old);
+  Ctx* fresh = b.build_ctx(params_of(slot));
   slot.ctx.store(fresh);
   mutex_unlock(&slot.caller_lock);
   return fresh ? 0 : -ENOMEM;
@@ -240,7 +237,7 @@ int recreate(RunState& st, int ctx, std::string_view owner) {
 
 void setup_contexts(RunState& st) {
   for (int i = 0; i < kMaxCtxs; i++) {
-    st.slots[i].ctx.store(damon::damon_build_param_ctx(st.slots[i].params));
+    st.slots[i].ctx.store(st.backend->build_ctx(st.slots[i].params));
   }
   // The static repeat controls are made at their first use (static_control()).
   rt::Execution& e = rt::Execution::current();
@@ -316,7 +313,8 @@ int run_op(RunState& st, int client, int index, const Op& op, const std::string&
   const bool missing = needs_ctx && !slot.ctx.load();
   inflight.unlock();
   if (missing) return -ENODEV;  // the slot lost its ctx to a failed re-create
-  damon::damon_params p;
+  if (!st.profile->features.has(op.kind)) return -EOPNOTSUPP;  // this code has no such call
+  CtxParams p;
   switch (op.kind) {
     case OpKind::kStart:
       return start(st, op);
@@ -327,24 +325,24 @@ int run_op(RunState& st, int client, int index, const Op& op, const std::string&
       p = params_of(slot);
       p.pause = op.kind == OpKind::kPause;
       p.fail = false;
-      return commit(slot, p, owner_of());
+      return commit(*st.backend, slot, p, owner_of());
     case OpKind::kCommit:
       p = params_of(slot);
       p.nr_schemes = op.nr_schemes;
       for (int i = 0; i < kMaxSchemes; i++) p.apply_interval_us[i] = op.interval[i] * 5000ul;
       p.wmarks_active = op.wmarks_active;
       p.fail = op.fail;
-      return commit(slot, p, owner_of());
+      return commit(*st.backend, slot, p, owner_of());
     case OpKind::kWalk:
       return walk(st, slot, owner_of());
     case OpKind::kCall:
       // Before 6.17 there is no repeat mode: every caller used one-shot calls.
-      if (op.call == CallMode::kOnce || !st.profile->has_repeat)
+      if (op.call == CallMode::kOnce || !st.profile->features.repeat)
         return call_once(st, slot, owner_of());
       if (op.call == CallMode::kRepeat) return call_repeat_static(st, client, ci);
       return call_repeat_dealloc(st, slot, owner_of());
     case OpKind::kInvalidate:
-      damon::damon_invalidate_target(slot.ctx.load());
+      st.backend->invalidate_target(slot.ctx.load());
       return 0;
     case OpKind::kRecreate:
       return recreate(st, ci, owner_of());
@@ -357,7 +355,7 @@ int run_op(RunState& st, int client, int index, const Op& op, const std::string&
       kernel::schedule_timeout_idle_ms_at(op.sleep_ms, RT_SITE("sleep"));
       return 0;
     case OpKind::kIsRunning:
-      return damon::damon_is_running(slot.ctx.load()) ? 1 : 0;
+      return st.backend->is_running(slot.ctx.load()) ? 1 : 0;
   }
   return 0;
 }
@@ -367,8 +365,8 @@ int run_op(RunState& st, int client, int index, const Op& op, const std::string&
 void stop_all(RunState& st) {
   for (Slot& s : st.slots) {
     mutex_lock(&s.caller_lock);
-    damon_ctx* ctx = s.ctx.load();
-    if (ctx && damon::damon_is_running(ctx)) damon::damon_stop(&ctx, 1);
+    Ctx* ctx = s.ctx.load();
+    if (ctx && st.backend->is_running(ctx)) st.backend->stop(&ctx, 1);
     mutex_unlock(&s.caller_lock);
   }
 }

@@ -36,8 +36,8 @@ bool parse_bool(std::string_view v, bool* out, std::string* err) {
 }
 
 bool set_profile(Settings* s, std::string_view v, std::string* err) {
-  if (!damon::find_profile(v)) {
-    *err = fmt::format("unknown profile '{}' (profiles: {})", v, damon::profile_names());
+  if (!program::find_profile(v)) {
+    *err = fmt::format("unknown profile '{}' (profiles: {})", v, program::profile_names());
     return false;
   }
   s->profile = v;
@@ -214,14 +214,15 @@ std::string_view strategy_name(StrategyKind k) {
   return "program";
 }
 
-const damon::Profile* settings_profile(const Settings& s, std::string* err) {
-  const damon::Profile* p = damon::find_profile(s.profile);
+const program::ProfileInfo* settings_profile(const Settings& s, std::string* err) {
+  const program::ProfileInfo* p = program::find_profile(s.profile);
   if (!p)
-    *err = fmt::format("unknown profile '{}' (profiles: {})", s.profile, damon::profile_names());
+    *err = fmt::format("unknown profile '{}' (profiles: {})", s.profile, program::profile_names());
   return p;
 }
 
-RunConfig make_run_config(const Settings& s, const damon::Profile* profile, uint64_t run_index) {
+RunConfig make_run_config(const Settings& s, const program::ProfileInfo* profile,
+                          uint64_t run_index) {
   RunConfig cfg;
   cfg.profile = profile;
   cfg.runtime = s.runtime;

@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-#include "harness/damon/profile.h"
 #include "harness/program/executor.h"
 #include "harness/program/finding_filter.h"
+#include "harness/program/profiles.h"
 
 namespace program {
 
@@ -60,9 +60,10 @@ std::string_view runtime_name(rt::RuntimeKind k);
 std::string_view strategy_name(StrategyKind k);
 
 // The profile named by s.profile, or nullptr with *err saying which names exist.
-const damon::Profile* settings_profile(const Settings& s, std::string* err);
+const program::ProfileInfo* settings_profile(const Settings& s, std::string* err);
 // The RunConfig for run `run_index` (random and pct runs use seed + run_index).
-RunConfig make_run_config(const Settings& s, const damon::Profile* profile, uint64_t run_index);
+RunConfig make_run_config(const Settings& s, const program::ProfileInfo* profile,
+                          uint64_t run_index);
 // "profile=pause-rfc runtime=sim strategy=random seed=7": printed with every result.
 std::string describe_settings(const Settings& s);
 

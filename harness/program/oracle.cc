@@ -1,56 +1,48 @@
 #include "harness/program/oracle.h"
 
+#include "harness/kernel/kernel.h"
+#include "harness/program/backend.h"
 #include "harness/runtime/invisible.h"
 
 namespace program {
 
-namespace {
-int region_index(const damon::damon_ctx* ctx, const damon::damon_region* r) {
-  return static_cast<int>(r - ctx->target.regions);
-}
-}  // namespace
-
-void Oracle::apply_boundary(damon::damon_ctx* ctx, damon::damos* s) {
+void Oracle::apply_boundary(const void* ctx, int scheme) {
   rt::Invisible inv;
   std::lock_guard<std::mutex> g(mu_);
-  log_.push_back(Event{ctx, s->id, -1});
+  log_.push_back(Event{ctx, scheme, -1});
 }
 
-void Oracle::scheme_applied(damon::damon_ctx* ctx, damon::damos* s, damon::damon_region* r) {
+void Oracle::scheme_applied(const void* ctx, int scheme, int region) {
   rt::Invisible inv;
   std::lock_guard<std::mutex> g(mu_);
-  log_.push_back(Event{ctx, s->id, region_index(ctx, r)});
+  log_.push_back(Event{ctx, scheme, region});
 }
 
-void Oracle::walk_installed(damon::damon_ctx* ctx, damon::damos_walk_control* c) {
+void Oracle::walk_installed(WalkRecord& w) {
   rt::Invisible inv;
   std::lock_guard<std::mutex> g(mu_);
-  auto* w = static_cast<WalkRecord*>(c->data);
-  w->installed = true;
-  w->install_seq = log_.size();
+  w.installed = true;
+  w.install_seq = log_.size();
 }
 
-void Oracle::walk_completing(damon::damon_ctx* ctx, damon::damos_walk_control* c) {
+void Oracle::walk_completing(WalkRecord& w, const int* schemes, size_t nr_schemes) {
   rt::Invisible inv;
   std::lock_guard<std::mutex> g(mu_);
-  auto* w = static_cast<WalkRecord*>(c->data);
-  w->completing = true;
-  w->complete_seq = log_.size();
-  w->schemes_at_completion.clear();
-  for (const damon::damos* s : ctx->schemes) w->schemes_at_completion.push_back(s->id);
+  w.completing = true;
+  w.complete_seq = log_.size();
+  w.schemes_at_completion.assign(schemes, schemes + nr_schemes);
 }
 
-void Oracle::walk_fn(void* data, damon::damon_ctx* ctx, damon::damon_target*,
-                     damon::damon_region* r, damon::damos* s, unsigned long) {
+void Oracle::walked(WalkRecord& w, int scheme, int region) {
   rt::Invisible inv;
-  static_cast<WalkRecord*>(data)->walked.insert({s->id, region_index(ctx, r)});
+  w.walked.insert({scheme, region});
 }
 
 int Oracle::call_fn(void* data) {
   rt::Invisible inv;
   auto* c = static_cast<CallRecord*>(data);
   c->runs++;
-  if (c->control && c->control->canceled && c->violation.empty()) {
+  if (c->control && c->backend->call_canceled(c->control) && c->violation.empty()) {
     c->violation = "a canceled repeat damon_call_control ran again";
   }
   return 0;

@@ -1,5 +1,6 @@
-// Return-code contract oracles of one run, fed by the model's Observer hooks on
-// the kdamond side and by the executor on the caller side:
+// Return-code contract oracles of one run, fed by the backend's hooks on the
+// kdamond side (any backend: the model's Observer, a tree's fake operations) and
+// by the executor on the caller side:
 //  - damos_walk() == 0: every scheme present at completion passed an
 //    apply-interval boundary since the request was installed, and walk_fn saw
 //    every region that scheme was applied to in that first boundary pass;
@@ -17,12 +18,14 @@
 #include <string>
 #include <vector>
 
-#include "harness/damon/damon.h"
-
 namespace program {
 
+class Backend;
+struct CallControl;
+
+// Schemes are named by an id unique within the run, regions by their index in
+// their target, contexts by the backend's ctx address.
 struct WalkRecord {
-  damon::damos_walk_control* control = nullptr;
   bool installed = false;
   size_t install_seq = 0;
   bool completing = false;
@@ -32,21 +35,30 @@ struct WalkRecord {
 };
 
 struct CallRecord {
-  damon::damon_call_control* control = nullptr;
+  // The control fn runs from, when fn may look at it (not a dealloc_on_cancel
+  // one, which the kdamond may free), and the backend that can read it.
+  Backend* backend = nullptr;
+  const CallControl* control = nullptr;
   int runs = 0;
   std::string violation;  // set by fn when it runs while canceled
 };
 
-class Oracle final : public damon::Observer {
+class Oracle final {
  public:
-  void apply_boundary(damon::damon_ctx* ctx, damon::damos* s) override;
-  void scheme_applied(damon::damon_ctx* ctx, damon::damos* s, damon::damon_region* r) override;
-  void walk_installed(damon::damon_ctx* ctx, damon::damos_walk_control* c) override;
-  void walk_completing(damon::damon_ctx* ctx, damon::damos_walk_control* c) override;
+  // ---- kdamond side, called by the backend ----
+  // Scheme `scheme` passed one of its apply-interval boundaries.
+  void apply_boundary(const void* ctx, int scheme);
+  // Scheme `scheme` was applied to region `region` (right before walk_fn runs).
+  void scheme_applied(const void* ctx, int scheme, int region);
+  // The walk request of `w` became installed in its ctx.
+  void walk_installed(WalkRecord& w);
+  // damos_walk_complete() is about to complete `w`'s request; `schemes` are
+  // the ctx's schemes at that moment.
+  void walk_completing(WalkRecord& w, const int* schemes, size_t nr_schemes);
+  // The request's walk_fn saw region `region` for scheme `scheme`.
+  static void walked(WalkRecord& w, int scheme, int region);
 
-  // walk_fn and damon_call fn installed by the executor; data is a record.
-  static void walk_fn(void* data, damon::damon_ctx* ctx, damon::damon_target* t,
-                      damon::damon_region* r, damon::damos* s, unsigned long sz);
+  // The damon_call fn the executor installs; data is a CallRecord.
   static int call_fn(void* data);
 
   // Empty when the contract holds, else what broke.
@@ -55,7 +67,7 @@ class Oracle final : public damon::Observer {
 
  private:
   struct Event {
-    const damon::damon_ctx* ctx;
+    const void* ctx;
     int scheme;
     int region;  // -1: a boundary
   };

@@ -9,20 +9,22 @@
 #include <string>
 #include <vector>
 
-#include "harness/damon/damon.h"
+#include "harness/kernel/kernel.h"
+#include "harness/program/backend.h"
 #include "harness/program/executor.h"
 #include "harness/program/oracle.h"
+#include "harness/program/profiles.h"
 
 namespace program {
 
 struct Slot {
-  std::atomic<damon::damon_ctx*> ctx{nullptr};
+  std::atomic<Ctx*> ctx{nullptr};
   // Serialises a caller's "commit directly while stopped", starts, re-creates
   // and the teardown's stops, as a module's param_lock or sysfs's
   // damon_sysfs_lock would.
   kernel::mutex caller_lock{"caller_lock"};
   std::mutex params_mu;  // invisible to TSan: harness bookkeeping
-  damon::damon_params params;
+  CtxParams params;
   // Client calls on this slot in progress. inflight_mu makes a caller's "count
   // myself in, then look at the ctx" one step against a re-create's "check the
   // count, then take the ctx away": on real threads the two would otherwise
@@ -35,13 +37,13 @@ struct Slot {
 };
 
 struct RunState {
-  const damon::Profile* profile = nullptr;
-  damon::damon_core* core = nullptr;
+  const ProfileInfo* profile = nullptr;
   Oracle oracle;
+  std::unique_ptr<Backend> backend;  // after the oracle it reports to
   Slot slots[kMaxCtxs];
   // Module-style static repeat controls, one per (client, slot), made at their
   // first use; row kSetupClient is the setup block's.
-  damon::damon_call_control* statics[kMaxClients + 1][kMaxCtxs] = {};
+  CallControl* statics[kMaxClients + 1][kMaxCtxs] = {};
   CallRecord static_records[kMaxClients + 1][kMaxCtxs];
   // The program the clients run. Sim threads never outlive execute(), so there
   // it is the caller's; an abandoned os thread may, so there it is a copy.

@@ -17,7 +17,7 @@ bool load_one(const std::string& file, Input* in, std::ostream& err) {
   return false;
 }
 
-program::RunConfig replay_config(const damon::Profile* p, bool trace) {
+program::RunConfig replay_config(const program::ProfileInfo* p, bool trace) {
   program::RunConfig cfg;
   cfg.profile = p;
   cfg.strategy = program::StrategyKind::kProgram;
@@ -64,21 +64,22 @@ void fewest_preemptions(program::Program* min, const program::RunConfig& cfg, co
 
 }  // namespace
 
-const damon::Profile* pick_profile(const std::string& requested, const Input& in,
-                                   std::string* error) {
+const program::ProfileInfo* pick_profile(const std::string& requested, const Input& in,
+                                         std::string* error) {
   const std::string name = !requested.empty()    ? requested
                            : !in.profile.empty() ? in.profile
                                                  : kDefaultProfile;
-  const damon::Profile* p = damon::find_profile(name);
+  const program::ProfileInfo* p = program::find_profile(name);
   if (!p)
-    *error = "unknown profile '" + name + "' (known: " + std::string(damon::profile_names()) + ")";
+    *error =
+        "unknown profile '" + name + "' (known: " + std::string(program::profile_names()) + ")";
   return p;
 }
 
 int triage_command(const TriageArgs& args, std::ostream& out, std::ostream& err) {
-  if (!args.options.profile.empty() && !damon::find_profile(args.options.profile)) {
+  if (!args.options.profile.empty() && !program::find_profile(args.options.profile)) {
     err << "error: unknown profile '" << args.options.profile
-        << "' (known: " << damon::profile_names() << ")\n";
+        << "' (known: " << program::profile_names() << ")\n";
     return kExitBadInput;
   }
   const TriageReport rep = run_triage(args.options);
@@ -107,11 +108,11 @@ namespace {
 
 // The one input of timeline and minimize, with the profile to replay it on;
 // nullptr (after printing why) on bad input.
-const damon::Profile* load_for_replay(const std::string& file, const std::string& profile,
-                                      Input* in, std::ostream& err) {
+const program::ProfileInfo* load_for_replay(const std::string& file, const std::string& profile,
+                                            Input* in, std::ostream& err) {
   if (!load_one(file, in, err)) return nullptr;
   std::string error;
-  const damon::Profile* p = pick_profile(profile, *in, &error);
+  const program::ProfileInfo* p = pick_profile(profile, *in, &error);
   if (!p) err << "error: " << error << "\n";
   return p;
 }
@@ -120,7 +121,7 @@ const damon::Profile* load_for_replay(const std::string& file, const std::string
 
 int timeline_command(const TimelineArgs& args, std::ostream& out, std::ostream& err) {
   Input in;
-  const damon::Profile* p = load_for_replay(args.file, args.profile, &in, err);
+  const program::ProfileInfo* p = load_for_replay(args.file, args.profile, &in, err);
   if (!p) return kExitBadInput;
   const program::Outcome o = program::execute(in.program, replay_config(p, true));
   out << "profile: " << p->name << ", schedule: "
@@ -134,7 +135,7 @@ int timeline_command(const TimelineArgs& args, std::ostream& out, std::ostream& 
 
 int minimize_command(const MinimizeArgs& args, std::ostream& out, std::ostream& err) {
   Input in;
-  const damon::Profile* p = load_for_replay(args.file, args.profile, &in, err);
+  const program::ProfileInfo* p = load_for_replay(args.file, args.profile, &in, err);
   if (!p) return kExitBadInput;
   const program::RunConfig cfg = replay_config(p, false);
   const Signature sig = signature_of(program::execute(in.program, cfg));

@@ -47,7 +47,7 @@ int minimize_command(const MinimizeArgs& args, std::ostream& out, std::ostream& 
 // Profile for a single-file command: `requested`, else the input's own, else
 // kDefaultProfile. Null (with a message in *error) for an unknown name.
 inline constexpr const char* kDefaultProfile = "pause-rfc";
-const damon::Profile* pick_profile(const std::string& requested, const Input& in,
-                                   std::string* error);
+const program::ProfileInfo* pick_profile(const std::string& requested, const Input& in,
+                                         std::string* error);
 
 }  // namespace report

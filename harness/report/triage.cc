@@ -13,7 +13,7 @@ namespace report {
 
 namespace {
 
-program::RunConfig replay_config(const damon::Profile& profile, rt::RuntimeKind runtime) {
+program::RunConfig replay_config(const program::ProfileInfo& profile, rt::RuntimeKind runtime) {
   program::RunConfig cfg;
   cfg.profile = &profile;
   cfg.runtime = runtime;
@@ -28,19 +28,20 @@ bool has_finding(const program::Outcome& o) {
 }
 
 // The profiles one input is triaged on (see triage.h).
-std::vector<const damon::Profile*> profiles_for(const Input& in, const TriageOptions& opt) {
-  if (!opt.profile.empty()) return {damon::find_profile(opt.profile)};
-  std::vector<const damon::Profile*> all;
-  for (const damon::Profile& p : damon::profiles()) all.push_back(&p);
+std::vector<const program::ProfileInfo*> profiles_for(const Input& in, const TriageOptions& opt) {
+  if (!opt.profile.empty()) return {program::find_profile(opt.profile)};
+  std::vector<const program::ProfileInfo*> all;
+  for (const program::ProfileInfo& p : program::profiles()) all.push_back(&p);
   if (opt.all_profiles) return all;
-  if (const damon::Profile* own = damon::find_profile(in.profile)) return {own};
-  for (const damon::Profile* p : all)
+  if (const program::ProfileInfo* own = program::find_profile(in.profile)) return {own};
+  for (const program::ProfileInfo* p : all)
     if (has_finding(program::execute(in.program, replay_config(*p, rt::RuntimeKind::kSim))))
       return {p};
   return {all.front()};
 }
 
-void replay_os(const program::Program& p, const damon::Profile& profile, int runs, InputResult* r) {
+void replay_os(const program::Program& p, const program::ProfileInfo& profile, int runs,
+               InputResult* r) {
   const program::RunConfig cfg = replay_config(profile, rt::RuntimeKind::kOs);
   for (int i = 0; i < runs; i++) {
     const program::Outcome o = program::execute(p, cfg);
@@ -56,12 +57,12 @@ void replay_os(const program::Program& p, const damon::Profile& profile, int run
 
 std::vector<InputResult> triage_input(const Input& in, const TriageOptions& opt) {
   std::vector<InputResult> out;
-  for (const damon::Profile* p : profiles_for(in, opt)) {
+  for (const program::ProfileInfo* p : profiles_for(in, opt)) {
     InputResult r = triage_one(in.program, in, *p, opt);
     if (opt.all_profiles && r.cls == TriageClass::kNoLongerReproduces) continue;
     out.push_back(std::move(r));
   }
-  if (out.empty()) out.push_back(triage_one(in.program, in, damon::profiles().front(), opt));
+  if (out.empty()) out.push_back(triage_one(in.program, in, program::profiles().front(), opt));
   return out;
 }
 
@@ -95,7 +96,7 @@ std::vector<Bucket> make_buckets(const std::vector<InputResult>& inputs) {
 }
 
 // Searches the schedules of `p` on `profile` for a finding with signature `sig`.
-SearchCell search_profile(const program::Program& p, const damon::Profile& profile,
+SearchCell search_profile(const program::Program& p, const program::ProfileInfo& profile,
                           const Signature& sig, const TriageOptions& opt) {
   SearchCell c;
   if (opt.search_preemptions < 0) return c;
@@ -119,7 +120,7 @@ SearchCell search_profile(const program::Program& p, const damon::Profile& profi
 
 void finish_bucket(Bucket* b, const std::vector<InputResult>& inputs, const TriageOptions& opt) {
   const InputResult& rep = inputs[b->representative];
-  const damon::Profile& home = *damon::find_profile(rep.profile);
+  const program::ProfileInfo& home = *program::find_profile(rep.profile);
   b->minimal = rep.program;
   if (opt.minimize && minimisable(b->cls)) {
     program::MinimizeLimits lim{b->cls == TriageClass::kLivelock
@@ -133,7 +134,7 @@ void finish_bucket(Bucket* b, const std::vector<InputResult>& inputs, const Tria
     b->minimize_runs = st.runs;
   }
   b->minimal.expects.clear();
-  for (const damon::Profile& p : damon::profiles()) {
+  for (const program::ProfileInfo& p : program::profiles()) {
     const program::Outcome o =
         program::execute(b->minimal, replay_config(p, rt::RuntimeKind::kSim));
     const bool same = has_finding(o) && signature_of(o) == b->signature;
@@ -168,8 +169,8 @@ void parallel_for(size_t n, int jobs, const std::function<void(size_t)>& fn) {
   for (std::thread& t : pool) t.join();
 }
 
-InputResult triage_one(const program::Program& p, const Input& in, const damon::Profile& profile,
-                       const TriageOptions& opt) {
+InputResult triage_one(const program::Program& p, const Input& in,
+                       const program::ProfileInfo& profile, const TriageOptions& opt) {
   InputResult r;
   r.path = in.path;
   r.profile = std::string(profile.name);

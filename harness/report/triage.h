@@ -9,7 +9,7 @@
 //    os_replays times on os (the watchdog never aborts the process);
 //  - the profile an input is triaged on: --profile if given, else the one its
 //    header or first expectation names, else the first profile (in
-//    damon::profiles() order) on which it gives a finding; with all_profiles,
+//    program::profiles() order) on which it gives a finding; with all_profiles,
 //    every profile, each (input, profile) pair with a finding joining a bucket;
 //  - a bucket's representative is its smallest member (fewest ops, then fewest
 //    preemptions); minimisation keeps the bucket's signature;
@@ -94,8 +94,8 @@ struct TriageReport {
 };
 
 // Replays one program on one profile; fills stats and signature.
-InputResult triage_one(const program::Program& p, const Input& in, const damon::Profile& profile,
-                       const TriageOptions& opt);
+InputResult triage_one(const program::Program& p, const Input& in,
+                       const program::ProfileInfo& profile, const TriageOptions& opt);
 
 TriageReport run_triage(const TriageOptions& opt);
 
