@@ -43,7 +43,15 @@ std::vector<ProfileInfo>* build() {
   for (const damon::Profile& p : damon::profiles()) all->push_back(model_profile(p));
   std::sort(r.pending.begin(), r.pending.end(),
             [](const ProfileInfo& a, const ProfileInfo& b) { return a.name < b.name; });
-  for (ProfileInfo& p : r.pending) all->push_back(std::move(p));
+  for (ProfileInfo& p : r.pending) {
+    if (damon::find_profile(p.name)) {
+      // Checked here, not at registration: the model's table may not be
+      // initialised yet while static initialisers register trees.
+      std::fprintf(stderr, "register_profile(%s): a model profile has that name\n", p.name.c_str());
+      std::abort();
+    }
+    all->push_back(std::move(p));
+  }
   r.pending.clear();
   return all;
 }
@@ -89,10 +97,9 @@ std::string model_profile_fields_text() {
 
 bool register_profile(ProfileInfo p) {
   Registry& r = registry();
-  const bool model_name = damon::find_profile(p.name) != nullptr;
   const bool dup = std::any_of(r.pending.begin(), r.pending.end(),
                                [&](const ProfileInfo& q) { return q.name == p.name; });
-  if (r.frozen || model_name || dup || !p.make_backend) {
+  if (r.frozen || dup || !p.make_backend) {
     std::fprintf(stderr, "register_profile(%s): %s\n", p.name.c_str(),
                  r.frozen          ? "too late (profiles() was already called)"
                  : !p.make_backend ? "no backend factory"
