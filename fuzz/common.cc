@@ -3,12 +3,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
 
 #include "harness/program/codec.h"
 #include "harness/program/text.h"
+#include "harness/report/known.h"
+#include "harness/report/store.h"
 
 #ifdef DWH_INVISIBLE_TSAN
 // ThreadSanitizer sleeps a second before exiting while any other thread is alive
@@ -38,6 +42,13 @@ uint8_t dwh_interleaving_counters[1 << kInterleavingCounterBits];
 constexpr int kObjectCounterBits = 12;
 __attribute__((used, section("__libfuzzer_extra_counters")))
 uint8_t dwh_object_counters[1 << kObjectCounterBits];
+
+// Signature feedback: one counter per signature (a hash of its id), set on
+// every finding, so the first input that reaches a signature is new coverage.
+// A few dozen signatures occur; 2^10 counters keep collisions rare.
+constexpr int kSignatureCounterBits = 10;
+__attribute__((used, section("__libfuzzer_extra_counters")))
+uint8_t dwh_signature_counters[1 << kSignatureCounterBits];
 
 namespace fuzz {
 namespace {
@@ -174,6 +185,49 @@ __attribute__((no_sanitize("coverage"))) void on_access(const void* obj, const r
   a.tid = tid;
 }
 
+__attribute__((no_sanitize("coverage"))) void mark_signature(const report::Signature& s) {
+  uint64_t h = 0;
+  for (const char c : s.id()) h = h * 31 + static_cast<unsigned char>(c);
+  dwh_signature_counters[(h * 0x9e3779b97f4a7c15ull) >> (64 - kSignatureCounterBits)] = 1;
+}
+
+// The folder of -artifact_prefix= ("build/fuzz-work/artifacts/" -> its folder).
+std::string artifact_dir() {
+  const std::string& p = target().artifact_prefix;
+  const size_t slash = p.rfind('/');
+  return slash == std::string::npos ? "." : p.substr(0, slash);
+}
+
+// The store of DWH_STORE; in keep mode the artifact folder without it. Its
+// destructor appends the counts still pending at exit.
+report::FindingStore* store() {
+  static std::optional<report::FindingStore> s;
+  static bool made = false;
+  if (made) return s ? &*s : nullptr;
+  made = true;
+  const Target& t = target();
+  std::string dir = t.settings.store;
+  if (dir.empty() && t.settings.keep_fuzzing && !t.replay_mode) dir = artifact_dir();
+  if (dir.empty()) return nullptr;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) die(fmt::format("store {}: {}", dir, ec.message()));
+  s.emplace(dir);
+  return &*s;
+}
+
+// Keep mode, a signature new to the store: the FINDING lines, no abort.
+void announce(const program::FindingFile& f, const report::Signature& sig,
+              const std::string& path) {
+  std::fprintf(stderr,
+               "==DAMON-HARNESS== FINDING verdict=%s profile=%s file=%s signature=%s (new; "
+               "fuzzing goes on)\nreplay: %s\n",
+               std::string(rt::verdict_name(f.verdict)).c_str(), f.profile.c_str(), path.c_str(),
+               sig.id().c_str(),
+               program::replay_command(path, f.profile, f.runtime, f.max_steps).c_str());
+  std::fflush(stderr);
+}
+
 }  // namespace
 
 program::AccessHook object_feedback_hook() {
@@ -219,9 +273,11 @@ void init(const char* name, int argc, char** argv) {
                                                  t.settings.object_feedback ? "on" : "off",
                                                  t.settings.interleaving_feedback ? "on" : "off")
                                    : "";
-  std::fprintf(stderr, "%s: profile %s%s, stop on %s\n", name, t.profile->name.data(),
-               feedback.c_str(),
-               t.settings.stop_on.empty() ? "any finding" : t.settings.stop_on.text().c_str());
+  report::FindingStore* st = store();
+  std::fprintf(stderr, "%s: profile %s%s, stop on %s, on a new signature: %s, store %s\n", name,
+               t.profile->name.data(), feedback.c_str(),
+               t.settings.stop_on.empty() ? "any finding" : t.settings.stop_on.text().c_str(),
+               t.settings.keep_fuzzing ? "keep fuzzing" : "crash", st ? st->dir().c_str() : "none");
 }
 
 bool input_program(const uint8_t* data, size_t size, program::Program* out) {
@@ -254,28 +310,52 @@ std::string sha1_hex(const uint8_t* data, size_t size) {
   return fmt::format("{:08x}{:08x}{:08x}{:08x}{:08x}", h[0], h[1], h[2], h[3], h[4]);
 }
 
-void write_finding(const program::FindingFile& f, const uint8_t* data, size_t size) {
-  const Target& t = target();
-  const std::string path = t.artifact_prefix + "crash-" + sha1_hex(data, size) + ".txt";
+std::string finding_lines(const program::FindingFile& f, const std::string& path) {
+  return fmt::format("==DAMON-HARNESS== FINDING verdict={} profile={} file={}\nreplay: {}\n",
+                     rt::verdict_name(f.verdict), f.profile, path,
+                     program::replay_command(path, f.profile, f.runtime, f.max_steps));
+}
+
+std::string crash_report(const program::FindingFile& f, const report::Signature& s,
+                         const std::string& path) {
+  std::string out = finding_lines(f, path);
+  if (!f.finding.message.empty()) out += "finding: " + f.finding.message + "\n";
+  return out + report::assertion_line(s) + "\n";
+}
+
+std::string write_finding(const program::FindingFile& f, const uint8_t* data, size_t size) {
+  const std::string path = target().artifact_prefix + "crash-" + sha1_hex(data, size) + ".txt";
   std::string err;
   if (!program::write_finding(f, path, &err)) std::fprintf(stderr, "%s\n", err.c_str());
-  std::fprintf(stderr, "==DAMON-HARNESS== FINDING verdict=%s profile=%s file=%s\nreplay: %s\n",
-               std::string(rt::verdict_name(f.verdict)).c_str(), f.profile.c_str(), path.c_str(),
-               program::replay_command(path, f.profile, f.runtime, f.max_steps).c_str());
-  std::fflush(stderr);
+  return path;
 }
 
-bool stops(const program::FindingFile& f) {
-  return target().settings.stop_on.matches(f.verdict, f.finding);
+bool stops(const program::FindingFile& f, const report::Signature& s) {
+  return report::selects(target().settings.stop_on, f.verdict, f.finding, s, f.profile);
 }
 
-void on_finding(const program::FindingFile& f, const uint8_t* data, size_t size) {
+void flush_store() {
+  if (report::FindingStore* st = store()) st->flush();
+}
+
+void on_finding(const program::Outcome& o, const program::FindingFile& f, const uint8_t* data,
+                size_t size) {
   const Target& t = target();
-  if (!stops(f)) return ignore(f);
+  const report::Signature sig = report::signature_of(o);
+  mark_signature(sig);
+  if (!stops(f, sig)) return ignore(f);
+  std::string path, err;
+  report::FindingStore::Hit hit = report::FindingStore::Hit::kNew;
+  if (report::FindingStore* st = store()) {
+    hit = st->record(sig, f, &path, &err);
+    if (hit == report::FindingStore::Hit::kError) std::fprintf(stderr, "%s\n", err.c_str());
+  }
   if (!t.replay_mode) {
-    write_finding(f, data, size);
-    if (!f.finding.message.empty())
-      std::fprintf(stderr, "finding: %s\n", f.finding.message.c_str());
+    if (hit == report::FindingStore::Hit::kKnown) return;
+    if (t.settings.keep_fuzzing) return announce(f, sig, path);
+    const std::string crash = crash_report(f, sig, write_finding(f, data, size));
+    std::fputs(crash.c_str(), stderr);
+    std::fflush(stderr);
     std::abort();
   }
   replay_stats().findings++;

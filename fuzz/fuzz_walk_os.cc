@@ -2,8 +2,8 @@
 // fuzz-tsan preset: ThreadSanitizer sees the model's races as they are. Timing
 // is perturbed from a hash of the input; a hang trips the runtime's watchdog,
 // whose hook writes the finding file before the process aborts, so libFuzzer
-// keeps the input. With a stop-on filter the watchdog does not abort: the hung
-// run returns (its threads abandoned) and on_finding() decides.
+// keeps the input. With a stop-on filter or in keep mode the watchdog does not
+// abort: the hung run returns (its threads abandoned) and on_finding() decides.
 #include <cstddef>
 #include <cstdint>
 
@@ -28,7 +28,8 @@ struct Current {
 Current g_current;
 
 void on_hang(const rt::Finding& f, void*) {
-  if (!g_current.program || !fuzz::target().settings.stop_on.empty()) return;
+  const program::Settings& s = fuzz::target().settings;
+  if (!g_current.program || !s.stop_on.empty() || s.keep_fuzzing) return;
   program::FindingFile ff;
   ff.program = *g_current.program;
   ff.verdict = f.verdict;
@@ -36,7 +37,16 @@ void on_hang(const rt::Finding& f, void*) {
   ff.profile = fuzz::target().settings.profile;
   ff.runtime = rt::RuntimeKind::kOs;
   ff.origin = fuzz::target().name;
-  if (!fuzz::target().replay_mode) fuzz::write_finding(ff, g_current.data, g_current.size);
+  if (fuzz::target().replay_mode) return;
+  // No op results yet: the signature has no "request" facts (the process aborts).
+  program::Outcome o;
+  o.verdict = f.verdict;
+  o.run.findings.push_back(f);
+  const report::Signature sig = report::signature_of(o);
+  const std::string crash =
+      fuzz::crash_report(ff, sig, fuzz::write_finding(ff, g_current.data, g_current.size));
+  std::fputs(crash.c_str(), stderr);
+  std::fflush(stderr);
 }
 
 uint32_t input_hash(const uint8_t* data, size_t size) {
@@ -65,12 +75,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cfg.options.perturb_seed = input_hash(data, size);
   cfg.options.perturb_rate = kPerturbRate;
   cfg.options.record_trace = false;
-  cfg.options.watchdog_abort = !t.replay_mode && t.settings.stop_on.empty();
+  cfg.options.watchdog_abort = !t.replay_mode && t.settings.stop_on.empty() && !s.keep_fuzzing;
   cfg.options.hang_hook = on_hang;
   g_current = {&p, data, size};
   const program::Outcome o = program::execute(p, cfg);
   g_current = {};
   if (rt::is_protocol_bug(o.verdict))
-    fuzz::on_finding(program::finding_from_outcome(o, s, 0, t.name), data, size);
+    fuzz::on_finding(o, program::finding_from_outcome(o, s, 0, t.name), data, size);
   return 0;
 }

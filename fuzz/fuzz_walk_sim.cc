@@ -1,7 +1,7 @@
 // fuzz_walk_sim: programs (operations + preemptions, harness/program/codec.h) on
-// the deterministic sim runtime with every oracle. A protocol finding writes a
-// replayable text program and aborts (fuzz/common.h); caller-contract verdicts
-// are the program's fault and are not reported.
+// the deterministic sim runtime with every oracle. A protocol finding goes to
+// the findings store and, in crash mode, aborts (fuzz/common.h);
+// caller-contract verdicts are the program's fault and are not reported.
 #include <cstddef>
 #include <cstdint>
 
@@ -35,6 +35,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const program::Outcome o = program::execute(p, cfg);
   if (t.settings.interleaving_feedback) fuzz::add_interleaving_feedback(o.run);
   if (rt::is_protocol_bug(o.verdict))
-    fuzz::on_finding(program::finding_from_outcome(o, t.settings, 0, t.name), data, size);
+    fuzz::on_finding(o, program::finding_from_outcome(o, t.settings, 0, t.name), data, size);
   return 0;
 }

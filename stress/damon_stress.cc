@@ -18,6 +18,8 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/program/options.h"
+#include "harness/report/known.h"
+#include "harness/report/store.h"
 #include "stress/budget.h"
 #include "stress/options.h"
 #include "stress/progress.h"
@@ -124,7 +126,8 @@ class Session {
   HangContext hang_;
   uint64_t run_index_ = 0;
   bool abandoned_ = false;
-  std::set<std::string> seen_;  // finding signatures already reported
+  std::set<std::string> seen_;  // hangs already reported, for on_hang()
+  report::FindingStore store_{c_.out_dir};
 };
 
 RunInfo Session::next_run() {
@@ -185,16 +188,22 @@ bool Session::run_one(const RunInfo& r, const program::Program& p) {
 bool Session::report_finding(const program::Outcome& o, const RunInfo& r) {
   const rt::Finding none;
   const rt::Finding& f = o.run.findings.empty() ? none : o.run.findings.front();
-  const bool stop = c_.stop_on.matches(o.verdict, f);
+  const report::Signature sig = report::signature_of(o);
+  const bool stop = report::selects(c_.stop_on, o.verdict, f, sig, r.profile);
+  seen_.insert(finding_signature(o.verdict, f));
+  // Every finding goes to the store (OUT/<verdict>-<id>.txt, report/store.h).
   // Going on past findings (--stop-on): one file and report per signature.
-  const std::string sig = finding_signature(o.verdict, f);
-  if (!stop && !seen_.insert(sig).second) {
+  const program::FindingFile ff = make_finding(o.replay, o.verdict, f, r);
+  std::string path, err;
+  const report::FindingStore::Hit hit = store_.record(sig, ff, &path, &err);
+  if (hit == report::FindingStore::Hit::kError)
+    std::fprintf(stderr, "damon-stress: %s\n", err.c_str());
+  if (!stop && hit == report::FindingStore::Hit::kKnown) {
     info_.findings++;
     return false;
   }
   progress_->break_line();
-  std::string err;
-  std::string path = write_finding_file(c_.out_dir, make_finding(o.replay, o.verdict, f, r), &err);
+  if (stop) path = write_finding_file(c_.out_dir, ff, &err);
   if (path.empty()) {
     std::fprintf(stderr, "damon-stress: %s\n", err.c_str());
     path = hang_.written;
@@ -218,12 +227,14 @@ bool Session::report_finding(const program::Outcome& o, const RunInfo& r) {
   if (r.runtime == rt::RuntimeKind::kOs)
     std::fprintf(stderr, "look for it in sim: %s\n\n",
                  sim_search_command(path, r.profile, o.verdict).c_str());
+  std::fprintf(stderr, "signature %s: %s\n", sig.id().c_str(), sig.key().c_str());
   if (!stop) std::fprintf(stderr, "(not a --stop-on finding: going on)\n\n");
   return stop;
 }
 
 void Session::finish(const std::string& stopped_by) {
   progress_->stop();
+  store_.flush();  // abandoned threads end the process without destructors
   info_.stopped_by = stopped_by;
   info_.sanitizer_reports = sanitizer_reports();
   if (c_.json) {

@@ -55,9 +55,12 @@ void add_options(CLI::App& app, Config* c) {
   app.add_option("--stop-on", c->stop_on_text,
                  "stop only on these findings, VERDICT[@FUNC],... (FUNC: the function of the "
                  "finding's site, e.g. lost-request@damos_walk,watchdog-hang@damos_walk); other "
-                 "findings are written once per signature and counted [env: DWH_STOP_ON]");
+                 "findings are written once per signature and counted; -documented passes over the "
+                 "known findings of corpus/known-findings.txt [env: DWH_STOP_ON]");
   app.add_flag("--json", c->json, "print the final summary as JSON on stdout");
-  app.add_option("--out", c->out_dir, "folder for finding files and current.txt")
+  app.add_option("--out", c->out_dir,
+                 "folder for finding files, the findings store (one file and a hit count per "
+                 "signature) and current.txt")
       ->capture_default_str();
 }
 

@@ -14,6 +14,7 @@
 #include "harness/program/finding.h"
 #include "harness/program/load.h"
 #include "harness/program/text.h"
+#include "harness/report/known.h"
 
 namespace cli {
 namespace {
@@ -53,7 +54,9 @@ program::RunConfig config_for(const program::Settings& s, const program::Profile
 }
 
 bool selected(const program::Settings& s, const program::Outcome& o) {
-  return s.stop_on.matches(o.verdict, o.run.findings.empty() ? rt::Finding{} : o.run.findings[0]);
+  const rt::Finding f = o.run.findings.empty() ? rt::Finding{} : o.run.findings[0];
+  if (!s.stop_on.skips_documented()) return s.stop_on.matches(o.verdict, f);
+  return report::selects(s.stop_on, o.verdict, f, report::signature_of(o), s.profile);
 }
 
 // The recorded schedule, run again with tracing on.

@@ -74,6 +74,7 @@ std::string format_finding(const FindingFile& f, std::string_view path) {
                           runtime_name(f.runtime), strategy_name(f.strategy), f.seed));
   if (!f.origin.empty()) c.push_back(fmt::format("found by: {}", one_line(f.origin)));
   if (!f.finding.message.empty()) c.push_back("finding: " + one_line(f.finding.message));
+  if (!f.signature.empty()) c.push_back("signature: " + one_line(f.signature));
   if (!f.finding.site.empty())
     c.push_back(
         fmt::format("site: {} (tid {}, step {})", f.finding.site, f.finding.tid, f.finding.step));

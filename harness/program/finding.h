@@ -38,6 +38,7 @@ struct FindingFile {
   uint64_t seed = 0;
   uint64_t max_steps = 0;  // when not the default: the replay command passes it on
   std::string origin;      // optional: "fuzz_walk_sim", "damon-harness run in.txt"
+  std::string signature;   // optional: report::Signature::key(), a "# signature:" line
 };
 
 // From an outcome of execute(); `run_seed` is the seed of the run that found it.

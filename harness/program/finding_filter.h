@@ -12,8 +12,14 @@
 //
 // A spec with a leading '-' excludes what it matches: a finding is selected when
 // no exclusion matches it and some inclusion does (or there is no inclusion), so
-// "-return-contract" selects every finding but return-code ones. The lanes use
-// exclusions for a profile's documented behaviours (docs/findings.md).
+// "-return-contract" selects every finding but return-code ones.
+//
+// The spec "-documented" excludes the findings whose signature is a known
+// finding of the profile (report/known.h, the documented real behaviours of
+// docs/findings.md). The filter only carries it: signatures belong to the
+// report layer, so each front end applies it (skips_documented()). The CI
+// lanes select with it, so a new bug of a documented verdict class still stops
+// them.
 #pragma once
 
 #include <string>
@@ -30,7 +36,9 @@ class FindingFilter {
   // *out alone and sets *err (no option name), e.g. "unknown verdict 'x' in 'x@f'".
   static bool parse(std::string_view text, FindingFilter* out, std::string* err);
 
-  bool empty() const { return specs_.empty(); }
+  bool empty() const { return specs_.empty() && !skip_documented_; }
+  // The filter has "-documented": the front end must pass over known findings.
+  bool skips_documented() const { return skip_documented_; }
   // True for every finding when empty(); else as the header says.
   bool matches(rt::Verdict v, std::string_view site) const;
   // The same on a finding's site_of(); `v` is the run's verdict.
@@ -48,6 +56,7 @@ class FindingFilter {
     bool exclude = false;
   };
   std::vector<Spec> specs_;
+  bool skip_documented_ = false;
   std::string text_;
 };
 

@@ -114,7 +114,18 @@ bool set_stop_on(Settings* s, std::string_view v, std::string* err) {
   return FindingFilter::parse(v, &s->stop_on, err);
 }
 
-const std::array<OptionSpec, 13> kOptions = {{
+bool set_on_finding(Settings* s, std::string_view v, std::string* err) {
+  if (v == "crash" || v == "keep") return s->keep_fuzzing = v == "keep", true;
+  *err = fmt::format("unknown mode '{}' (crash, keep)", v);
+  return false;
+}
+
+bool set_store(Settings* s, std::string_view v, std::string*) {
+  s->store = v;
+  return true;
+}
+
+const std::array<OptionSpec, 15> kOptions = {{
     {"profile", "pause-rfc", "DAMON_PROFILE",
      "kernel profile to model (`damon-harness profiles` lists them)", set_profile},
     {"runtime", "sim", "",
@@ -151,8 +162,18 @@ const std::array<OptionSpec, 13> kOptions = {{
     {"stop-on", "", "DWH_STOP_ON",
      "stop only on these findings, VERDICT[@FUNC],... (FUNC: the function of the finding's "
      "site, e.g. lost-request@damos_walk); other findings are counted and the search goes on "
-     "(empty: every finding stops)",
+     "(empty: every finding stops; -documented: pass over the known findings of "
+     "corpus/known-findings.txt)",
      set_stop_on},
+    {"on-finding", "crash", "DWH_ON_FINDING",
+     "fuzz targets, on a finding whose signature is new to the store: crash (abort, one crash "
+     "per bug, for OSS-Fuzz) or keep (record it in the store and go on fuzzing); a signature "
+     "already in the store never aborts",
+     set_on_finding},
+    {"store", "", "DWH_STORE",
+     "fuzz targets: findings store folder, one finding file and a hit count per signature, "
+     "shared by all workers (keep mode without it: the -artifact_prefix folder)",
+     set_store},
 }};
 
 }  // namespace

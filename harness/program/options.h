@@ -34,6 +34,11 @@ struct Settings {
   bool interleaving_feedback = false;
   bool object_feedback = true;
   FindingFilter stop_on;  // empty: every finding stops the search
+  // What a fuzz target does with a finding of a signature new to the store
+  // (fuzz/common.h): abort (crash-per-bug, as OSS-Fuzz expects), or record it
+  // and go on fuzzing.
+  bool keep_fuzzing = false;
+  std::string store;  // the findings store folder (report/store.h); "": none
 };
 
 struct OptionSpec {

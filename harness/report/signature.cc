@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 
 namespace report {
 
@@ -76,6 +77,19 @@ std::string Signature::key() const {
   std::string k(rt::verdict_name(verdict));
   for (const std::string& f : facts) k += " | " + f;
   return k;
+}
+
+std::string Signature::id() const {
+  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
+  for (const unsigned char c : key()) h = (h ^ c) * 0x100000001b3ull;
+  std::string out;
+  for (int i = 0; i < 14; i++, h /= 26) out += static_cast<char>('a' + h % 26);
+  return out;
+}
+
+std::string assertion_line(const Signature& s) {
+  return "ASSERTION FAILED: damon-harness " + std::string(rt::verdict_name(s.verdict)) + " " +
+         s.id() + ": " + s.key();
 }
 
 std::string strip_numbers(std::string_view s) {

@@ -31,10 +31,23 @@ struct Signature {
   std::vector<std::string> facts;
   // "lost-request | detected damos_walk:wait_for_completion | func damos_walk_cancel | ..."
   std::string key() const;
+  // The signature's name in a findings store (report/store.h) and in crash
+  // reports: 14 lower-case letters from a 64-bit hash of key(). Letters only,
+  // because ClusterFuzz rewrites digit runs in a crash state as "NUMBER".
+  std::string id() const;
   bool operator==(const Signature& o) const { return key() == o.key(); }
 };
 
 Signature signature_of(const program::Outcome& o);
+
+// The line a crash-per-bug fuzz target prints just before it aborts:
+//   ASSERTION FAILED: damon-harness VERDICT ID: KEY
+// ClusterFuzz's stack analyzer takes a line of this form as an assertion
+// (crash type ASSERT) and makes the text after "ASSERTION FAILED: ", cut to
+// 80 characters, the first line of the crash state, ahead of the stack's
+// frames. The verdict and the id come first, so two signatures give two crash
+// states even when every finding aborts from the same function.
+std::string assertion_line(const Signature& s);
 
 // Digit runs replaced by "N": "cpu0 op#3" -> "cpuN op#N".
 std::string strip_numbers(std::string_view s);
