@@ -8,9 +8,15 @@
 # no mutation, so the programs measured are exactly those. libFuzzer reads the
 # file again for every execution; fuzzing does not.
 #
+# The fuzzing-mode rows (fuzzing: ...) measure fuzz_walk_sim as the main job runs
+# it instead: one process, mutation from the shipped corpus (corpus/seeds and
+# corpus/regression, the dictionary and .options flags), keep mode (findings
+# go to a store, no stop), FUZZ_SECONDS (default 60) long; the rate is
+# libFuzzer's stat::average_exec_per_sec.
+#
 # Every row is measured REPEAT times, the rows taking turns, and the table gives
 # the median and the range: the host is shared, and its speed changes by
-# minutes.
+# minutes. EXEC_RATE_ROWS="fuzz-plain fuzz-asan" measures only the rows named.
 #
 #   bench/exec_rate.sh [RUNS_SIM] [RUNS_OS] [REPEAT]     (defaults 200, 5 and 3)
 set -euo pipefail
@@ -23,6 +29,9 @@ REPEAT=${3:-3}
   exit 2
 }
 PROFILE=pause-rfc
+read -ra ROWS <<<"${EXEC_RATE_ROWS:-plain asan asan-only asan-cf tsan os os-v7.0 fuzz-plain fuzz-asan}"
+replay_rows=0
+for row in "${ROWS[@]}"; do [[ $row == fuzz-* ]] || replay_rows=1; done
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -34,12 +43,12 @@ build_preset fuzz fuzz_walk_sim
 build_preset fuzz-asan fuzz_walk_sim
 build_preset fuzz-tsan fuzz_walk_sim fuzz_walk_os
 
-"$ROOT/build/dev/bin/dwh-gen-corpus" --out "$WORK/corpus" --count 64 --ops 16 \
+((replay_rows == 0)) || "$ROOT/build/dev/bin/dwh-gen-corpus" --out "$WORK/corpus" --count 64 --ops 16 \
   --clients 2 --profile $PROFILE --seed 1 --clean >/dev/null
 # pause-rfc has real hangs on real threads (F5 and others), so fuzz_walk_os is
 # also measured on v7.0, the first profile without a known hang, on programs
 # generated clean for it.
-"$ROOT/build/dev/bin/dwh-gen-corpus" --out "$WORK/corpus-v7.0" --count 64 --ops 16 \
+((replay_rows == 0)) || "$ROOT/build/dev/bin/dwh-gen-corpus" --out "$WORK/corpus-v7.0" --count 64 --ops 16 \
   --clients 2 --profile v7.0 --seed 1 --clean >/dev/null
 
 # rate NAME BIN RUNS CORPUS PROFILE [VAR=VALUE...]: executions per second over the
@@ -54,6 +63,21 @@ rate() {
     echo "failed: $bin (see below)" >&2; tail -20 "$WORK/$name.log" >&2; echo "-"; return; }
   end=$(date +%s.%N)
   awk -v n="$n" -v r="$runs" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f\n", n * r / (e - s) }'
+}
+
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+# fuzzing NAME BIN: executions per second of BIN fuzzing from the shipped corpus in
+# keep mode for FUZZ_SECONDS; the log is $WORK/NAME.log.
+fuzzing() {
+  local name=$1 bin=$2 flags
+  mkdir -p "$WORK/$name-corpus"
+  cp "$ROOT"/corpus/seeds/*.txt "$ROOT"/corpus/regression/*.txt "$WORK/$name-corpus/"
+  mapfile -t flags < <(source "$ROOT/ci/lib.sh" && libfuzzer_options "$ROOT/fuzz/fuzz_walk_sim.options")
+  env DAMON_PROFILE=$PROFILE DWH_ON_FINDING=keep DWH_STORE="$WORK/$name-store" "$bin" "${flags[@]}" \
+    -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 -artifact_prefix="$WORK/$name-" \
+    "$WORK/$name-corpus" >"$WORK/$name.log" 2>&1 || {
+    echo "failed: $bin (see below)" >&2; tail -20 "$WORK/$name.log" >&2; echo "-"; return; }
+  sed -n 's/^stat::average_exec_per_sec: *\([0-9]*\).*/\1/p' "$WORK/$name.log" | tail -n 1
 }
 
 # abandoned NAME: runs of that row ended by the deadlock detector, the watchdog,
@@ -76,7 +100,7 @@ OS_ENV=(DWH_STOP_ON=harness-bug DWH_WATCHDOG_MS=1000
 # The rows: name, target, build, profile, target line. Every pass measures
 # every row once, and REPEAT passes run one after the other, so that a slow
 # spell of the shared host falls on all rows alike rather than on one.
-ROWS=(plain asan asan-only asan-cf tsan os os-v7.0)
+# ROWS: read at the top.
 declare -A LABEL=(
   [plain]="fuzz_walk_sim | libFuzzer, no sanitizer | $PROFILE"
   [asan]="fuzz_walk_sim | libFuzzer + ASan + UBSan (fuzz) | $PROFILE"
@@ -85,9 +109,11 @@ declare -A LABEL=(
   [tsan]="fuzz_walk_sim | libFuzzer + TSan (fuzz-tsan) | $PROFILE"
   [os]="fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | $PROFILE"
   [os-v7.0]="fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | v7.0"
+  [fuzz-plain]="fuzz_walk_sim, fuzzing: mutation, keep mode, ${FUZZ_SECONDS} s | libFuzzer, no sanitizer | $PROFILE"
+  [fuzz-asan]="fuzz_walk_sim, fuzzing: mutation, keep mode, ${FUZZ_SECONDS} s | libFuzzer + ASan + UBSan (fuzz) | $PROFILE"
 )
 declare -A TARGET=([plain]=">= 20000" [asan]=">= 5000" [asan-only]=">= 5000" [asan-cf]="-" [tsan]=">= 1500"
-  [os]=">= 300" [os-v7.0]=">= 300")
+  [os]=">= 300" [os-v7.0]=">= 300" [fuzz-plain]=">= 20000" [fuzz-asan]=">= 5000")
 # measure ROW PASS: one rate of ROW, its log $WORK/ROW-PASS.log.
 measure() {
   local name=$1-$2
@@ -110,6 +136,8 @@ measure() {
     os) rate "$name" "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" "$RUNS_OS" "$WORK/corpus" $PROFILE "${OS_ENV[@]}" ;;
     os-v7.0) rate "$name" "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" "$RUNS_OS" "$WORK/corpus-v7.0" v7.0 \
       "${OS_ENV[@]}" ;;
+    fuzz-plain) fuzzing "$name" "$ROOT/build/fuzz-plain/bin/fuzz_walk_sim" ;;
+    fuzz-asan) fuzzing "$name" "$ROOT/build/fuzz/bin/fuzz_walk_sim" ;;
   esac
 }
 declare -A RATES
@@ -142,5 +170,6 @@ ended() {  # ended FN ROW: the sum of FN over the row's passes
   for ((pass = 1; pass <= REPEAT; pass++)); do n=$((n + $($1 "$2-$pass"))); done
   echo "$n"
 }
-echo "fuzz_walk_os, over the $REPEAT pass(es): $(ended abandoned os) run(s) on $PROFILE and $(ended abandoned os-v7.0) on v7.0 ended early, $(ended deadlocks os) and $(ended deadlocks os-v7.0) of them deadlocks ended by the detector, the rest after 1 s (watchdog, run budget or a caller-contract violation); included in the rates."
-print_command bench/exec_rate.sh "$RUNS_SIM" "$RUNS_OS" "$REPEAT"
+[[ " ${ROWS[*]} " == *" os "*" os-v7.0 "* ]] && echo "fuzz_walk_os, over the $REPEAT pass(es): $(ended abandoned os) run(s) on $PROFILE and $(ended abandoned os-v7.0) on v7.0 ended early, $(ended deadlocks os) and $(ended deadlocks os-v7.0) of them deadlocks ended by the detector, the rest after 1 s (watchdog, run budget or a caller-contract violation); included in the rates."
+print_command ${EXEC_RATE_ROWS:+EXEC_RATE_ROWS=\"$EXEC_RATE_ROWS\"} FUZZ_SECONDS=$FUZZ_SECONDS \
+  bench/exec_rate.sh "$RUNS_SIM" "$RUNS_OS" "$REPEAT"
