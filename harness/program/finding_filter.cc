@@ -30,15 +30,13 @@ bool FindingFilter::parse(std::string_view text, FindingFilter* out, std::string
     const std::string_view name = spec.substr(0, at);
     Spec s{rt::Verdict::kOk, std::string(), exclude};
     if (!rt::parse_verdict(name, &s.verdict) || s.verdict == rt::Verdict::kOk) {
-      *err = fmt::format("unknown verdict '{}' in '{}' ([-]VERDICT[@FUNC],...)", name,
-                         text);
+      *err = fmt::format("unknown verdict '{}' in '{}' ([-]VERDICT[@FUNC],...)", name, text);
       return false;
     }
     if (at != std::string_view::npos) {
       s.func = spec.substr(at + 1);
       if (s.func.empty() || s.func.find_first_of("@: ") != std::string::npos) {
-        *err = fmt::format("bad function name '{}' in '{}' ([-]VERDICT[@FUNC],...)",
-                           s.func, text);
+        *err = fmt::format("bad function name '{}' in '{}' ([-]VERDICT[@FUNC],...)", s.func, text);
         return false;
       }
     }

@@ -30,8 +30,7 @@ bool DfsStrategy::allowed(const Node& n, size_t i) const {
   return !asleep(n, n.cands[i].tid);
 }
 
-size_t DfsStrategy::pick(std::span<const Candidate> cands, size_t default_idx, int,
-                         bool) {
+size_t DfsStrategy::pick(std::span<const Candidate> cands, size_t default_idx, int, bool) {
   if (diverged_ || redundant_) return default_idx;
   if (pos_ < stack_.size()) {
     // The forced prefix: the choices of the execution this one branches from.
