@@ -29,6 +29,8 @@ std::string feature_text(unsigned f) {
       {DWH_TREE_OBSOLETE, "obsolete-flags"},
       {DWH_TREE_PAUSE, "pause"},
       {DWH_TREE_STOP_VOID, "damon_stop-void"},
+      {DWH_TREE_CALL_NEEDS_STARTED, "call-needs-started"},
+      {DWH_TREE_WALK_NEEDS_STARTED, "walk-needs-started"},
   };
   std::string out;
   for (const auto& [bit, name] : kNames)

@@ -83,6 +83,12 @@ function(dwh_add_tree entry)
   dwh_tree_probe(has_call_list "${h}" "struct list_head call_controls;")
   dwh_tree_probe(apply_sz "${h}" "apply_scheme\\)\\([^)]*sz_filter_passed")
   dwh_tree_probe(destroy_target_ctx "${h}" "void damon_destroy_target\\([^)]*damon_ctx")
+  # Caller preconditions the tree's kernel-doc of damon_call()/damos_walk() states.
+  file(READ "${path}/mm/damon/core.c" core)
+  dwh_tree_probe(call_needs_started "${core}"
+                 "called only after damon_start\\(\\)[^/]*/\nint damon_call\\(")
+  dwh_tree_probe(walk_needs_started "${core}"
+                 "called only after damon_start\\(\\)[^/]*/\nint damos_walk\\(")
   dwh_tree_arity(scheme_args "${h}" "struct damos \\*damon_new_scheme" 4)
   dwh_tree_arity(rate_args "${h}" "void damon_update_region_access_rate" 0)
 
@@ -90,7 +96,6 @@ function(dwh_add_tree entry)
   # function-local statics are marked (DWH_STATIC) so that reset() restores
   # them; nothing else changes.
   set(dir "${CMAKE_BINARY_DIR}/trees/${id}")
-  file(READ "${path}/mm/damon/core.c" core)
   string(REGEX REPLACE "\nstatic ([^(;\n]*;)" "\nDWH_STATIC \\1" core "${core}")
   string(REGEX REPLACE "\n\tstatic ([^(;\n]*;)" "\n\tDWH_STATIC \\1" core "${core}")
   file(WRITE "${dir}/core.c.tmp" "${core}")
@@ -114,7 +119,8 @@ function(dwh_add_tree entry)
     DWH_HAS_COMMIT_CTX=${has_commit} DWH_HAS_CALL=${has_call} DWH_HAS_WALK=${has_walk}
     DWH_HAS_REPEAT=${has_repeat} DWH_HAS_DEALLOC_ON_CANCEL=${has_dealloc}
     DWH_HAS_OBSOLETE=${has_obsolete} DWH_HAS_PAUSE=${has_pause} DWH_STOP_VOID=${stop_void}
-    DWH_HAS_CALL_LIST=${has_call_list} DWH_APPLY_SZ_FILTER=${apply_sz}
+    DWH_HAS_CALL_LIST=${has_call_list}
+    DWH_CALL_NEEDS_STARTED=${call_needs_started} DWH_WALK_NEEDS_STARTED=${walk_needs_started} DWH_APPLY_SZ_FILTER=${apply_sz}
     DWH_DESTROY_TARGET_CTX=${destroy_target_ctx}
     DWH_SCHEME_ARGS=${scheme_args} DWH_ACCESS_RATE_ARGS=${rate_args})
   # gnu11 like the kernel; exceptions so that a sim run that ends early
@@ -137,5 +143,5 @@ function(dwh_add_tree entry)
   set(DWH_TREE_OBJECTS ${DWH_TREE_OBJECTS} "${out}" PARENT_SCOPE)
   set(DWH_TREE_TABLES ${DWH_TREE_TABLES} "dwh_tree_${id}" PARENT_SCOPE)
   set(DWH_TREE_NAMES ${DWH_TREE_NAMES} "${name}" PARENT_SCOPE)
-  message(STATUS "tree profile ${name}: ${release} from ${source} (call=${has_call} walk=${has_walk} repeat=${has_repeat} obsolete=${has_obsolete} pause=${has_pause} stop_void=${stop_void} new_scheme_args=${scheme_args} access_rate_args=${rate_args})")
+  message(STATUS "tree profile ${name}: ${release} from ${source} (call=${has_call} walk=${has_walk} repeat=${has_repeat} obsolete=${has_obsolete} pause=${has_pause} stop_void=${stop_void} call_needs_started=${call_needs_started} walk_needs_started=${walk_needs_started} new_scheme_args=${scheme_args} access_rate_args=${rate_args})")
 endfunction()

@@ -26,6 +26,9 @@ enum dwh_tree_feature {
   DWH_TREE_PAUSE = 1u << 6,     /* damon_ctx.pause */
   DWH_TREE_STOP_VOID = 1u << 7, /* damon_stop() returns void */
   DWH_TREE_CALL_LIST = 1u << 8, /* call_controls list (else one slot) */
+  /* The kernel-doc says: call only after damon_start() of the ctx succeeded. */
+  DWH_TREE_CALL_NEEDS_STARTED = 1u << 9,
+  DWH_TREE_WALK_NEEDS_STARTED = 1u << 10,
 };
 
 /* A parameter context, as sysfs or a module builds one. */
