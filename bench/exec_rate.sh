@@ -46,10 +46,10 @@ build_preset fuzz-tsan fuzz_walk_sim fuzz_walk_os
 ((replay_rows == 0)) || "$ROOT/build/dev/bin/dwh-gen-corpus" --out "$WORK/corpus" --count 64 --ops 16 \
   --clients 2 --profile $PROFILE --seed 1 --clean >/dev/null
 # pause-rfc has real hangs on real threads (F5 and others), so fuzz_walk_os is
-# also measured on v7.0, the first profile without a known hang, on programs
+# also measured on v7.0.y, the first profile without a known hang, on programs
 # generated clean for it.
 ((replay_rows == 0)) || "$ROOT/build/dev/bin/dwh-gen-corpus" --out "$WORK/corpus-v7.0" --count 64 --ops 16 \
-  --clients 2 --profile v7.0 --seed 1 --clean >/dev/null
+  --clients 2 --profile v7.0.y --seed 1 --clean >/dev/null
 
 # rate NAME BIN RUNS CORPUS PROFILE [VAR=VALUE...]: executions per second over the
 # whole corpus, RUNS times each, with the given environment; the log is
@@ -108,7 +108,7 @@ declare -A LABEL=(
   [asan-cf]="fuzz_walk_sim | libFuzzer + ASan + UBSan (fuzz), ClusterFuzz's ASAN_OPTIONS | $PROFILE"
   [tsan]="fuzz_walk_sim | libFuzzer + TSan (fuzz-tsan) | $PROFILE"
   [os]="fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | $PROFILE"
-  [os-v7.0]="fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | v7.0"
+  [os-v7.0]="fuzz_walk_os | libFuzzer + TSan (fuzz-tsan) | v7.0.y"
   [fuzz-plain]="fuzz_walk_sim, fuzzing: mutation, keep mode, ${FUZZ_SECONDS} s | libFuzzer, no sanitizer | $PROFILE"
   [fuzz-asan]="fuzz_walk_sim, fuzzing: mutation, keep mode, ${FUZZ_SECONDS} s | libFuzzer + ASan + UBSan (fuzz) | $PROFILE"
 )
@@ -134,7 +134,7 @@ measure() {
     # at once when the deadlock detector proves a deadlock, else after a 1 s
     # watchdog.
     os) rate "$name" "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" "$RUNS_OS" "$WORK/corpus" $PROFILE "${OS_ENV[@]}" ;;
-    os-v7.0) rate "$name" "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" "$RUNS_OS" "$WORK/corpus-v7.0" v7.0 \
+    os-v7.0) rate "$name" "$ROOT/build/fuzz-tsan/bin/fuzz_walk_os" "$RUNS_OS" "$WORK/corpus-v7.0" v7.0.y \
       "${OS_ENV[@]}" ;;
     fuzz-plain) fuzzing "$name" "$ROOT/build/fuzz-plain/bin/fuzz_walk_sim" ;;
     fuzz-asan) fuzzing "$name" "$ROOT/build/fuzz/bin/fuzz_walk_sim" ;;
@@ -170,6 +170,6 @@ ended() {  # ended FN ROW: the sum of FN over the row's passes
   for ((pass = 1; pass <= REPEAT; pass++)); do n=$((n + $($1 "$2-$pass"))); done
   echo "$n"
 }
-[[ " ${ROWS[*]} " == *" os "*" os-v7.0 "* ]] && echo "fuzz_walk_os, over the $REPEAT pass(es): $(ended abandoned os) run(s) on $PROFILE and $(ended abandoned os-v7.0) on v7.0 ended early, $(ended deadlocks os) and $(ended deadlocks os-v7.0) of them deadlocks ended by the detector, the rest after 1 s (watchdog, run budget or a caller-contract violation); included in the rates."
+[[ " ${ROWS[*]} " == *" os "*" os-v7.0 "* ]] && echo "fuzz_walk_os, over the $REPEAT pass(es): $(ended abandoned os) run(s) on $PROFILE and $(ended abandoned os-v7.0) on v7.0.y ended early, $(ended deadlocks os) and $(ended deadlocks os-v7.0) of them deadlocks ended by the detector, the rest after 1 s (watchdog, run budget or a caller-contract violation); included in the rates."
 print_command ${EXEC_RATE_ROWS:+EXEC_RATE_ROWS=\"$EXEC_RATE_ROWS\"} FUZZ_SECONDS=$FUZZ_SECONDS \
   bench/exec_rate.sh "$RUNS_SIM" "$RUNS_OS" "$REPEAT"

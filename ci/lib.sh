@@ -18,7 +18,7 @@ DWH_FUZZ_TARGETS=(fuzz_walk_sim fuzz_walk_os fuzz_program_text)
 
 # Findings the lanes select with DWH_STOP_ON / --stop-on (docs/findings.md):
 #  - the hangs, which the smoke lane must reach;
-#  - everything a run of v7.0 or mm-new must not show: every finding whose signature is
+#  - everything a run of v7.0.y or mm-new must not show: every finding whose signature is
 #    not a documented real behaviour of the profile in corpus/known-findings.txt (there
 #    F4 and F9, each pinned by a regression file and the soak). The selection is by
 #    signature, so another return-code bug or use after free still fails the lane.

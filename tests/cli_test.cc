@@ -67,7 +67,7 @@ class TempDir {
   fs::path path_;
 };
 
-// From v7.0 on, damos_walk() on a context never started is the caller's fault
+// From v7.0.y on, damos_walk() on a context never started is the caller's fault
 // (kernel-doc): a finding that does not depend on the model's protocol choices.
 constexpr const char* kCallerBug =
     "damon-harness program v1\n# walk before any start\ncpu0: is_running ctx0\ncpu0: walk "
@@ -84,10 +84,10 @@ TEST(Cli, RunSeedPrintsVerdictProfileAndSeed) {
 TEST(Cli, FindingExitsOneWithReplayCommand) {
   TempDir d;
   const std::string f = d.file("bug.txt", kCallerBug);
-  const Result r = run("run " + f + " --profile v7.0");
+  const Result r = run("run " + f + " --profile v7.0.y");
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("caller-contract"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("replay: damon-harness run " + f + " --profile v7.0"), std::string::npos)
+  EXPECT_NE(r.out.find("replay: damon-harness run " + f + " --profile v7.0.y"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("replay check: same verdict and trace hash"), std::string::npos) << r.out;
 }
@@ -118,7 +118,8 @@ TEST(Cli, OutWritesAFindingFileThatReplaysAndChecks) {
   const std::string f = d.file("bug.txt", kCallerBug);
   const std::string out = (d.path() / "out").string();
   ASSERT_EQ(
-      run("run " + f + " --profile v7.0 --strategy random --runs 3 --seed 5 --out " + out).code, 1);
+      run("run " + f + " --profile v7.0.y --strategy random --runs 3 --seed 5 --out " + out).code,
+      1);
   std::vector<std::string> files;
   std::string err;
   ASSERT_TRUE(program::list_inputs(out, &files, &err)) << err;
@@ -126,11 +127,11 @@ TEST(Cli, OutWritesAFindingFileThatReplaysAndChecks) {
   EXPECT_NE(files[0].find("finding-caller-contract-"), std::string::npos);
   std::string text;
   ASSERT_TRUE(program::read_file(files[0], &text, &err));
-  EXPECT_NE(text.find("# replay: damon-harness run " + files[0] + " --profile v7.0"),
+  EXPECT_NE(text.find("# replay: damon-harness run " + files[0] + " --profile v7.0.y"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("# expect v7.0: caller-contract"), std::string::npos) << text;
-  EXPECT_EQ(run("run " + files[0] + " --profile v7.0").code, 1);
+  EXPECT_NE(text.find("# expect v7.0.y: caller-contract"), std::string::npos) << text;
+  EXPECT_EQ(run("run " + files[0] + " --profile v7.0.y").code, 1);
   const Result c = run("check " + out);
   EXPECT_EQ(c.code, 0) << c.out;
   EXPECT_NE(c.out.find("1 passed, 0 failed"), std::string::npos) << c.out;
@@ -144,7 +145,7 @@ TEST(Cli, CheckReportsMismatchesAndBadExpectations) {
   Result r = run("check " + d.path().string());
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("1 passed, 1 failed"), std::string::npos) << r.out;
-  EXPECT_EQ(run("check " + d.path().string() + " --profile v7.0").code, 0);
+  EXPECT_EQ(run("check " + d.path().string() + " --profile v7.0.y").code, 0);
 
   const std::string typo = d.file("typo.txt", std::string(kCallerBug) + "# expect v9: ok\n");
   r = run("check " + typo);

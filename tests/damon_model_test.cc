@@ -142,7 +142,7 @@ TEST_P(EveryProfile, LifecycleReturnCodes) {
   const rt::RunResult res = r.run();
   ASSERT_EQ(res.verdict, rt::Verdict::kOk) << (res.findings.empty() ? "" : res.findings[0].message);
   const bool mm_new = prof == "mm-new";
-  const bool w3 = is(prof, {"v7.0", "mm-new"});
+  const bool w3 = is(prof, {"v7.0.y", "mm-new"});
   EXPECT_EQ(got["stop never started"], mm_new ? 0 : -EPERM);
   EXPECT_EQ(got["start"], 0);
   EXPECT_EQ(got["is_running"], 1);
@@ -299,7 +299,7 @@ rt::Verdict run_one(const std::string& prof, std::function<void()> body) {
 
 TEST(CallerContract, CallOnNeverStartedCtx) {
   int ret = 1;
-  EXPECT_EQ(run_one("v7.0",
+  EXPECT_EQ(run_one("v7.0.y",
                     [&] {
                       int calls = 0;
                       call(damon::damon_new_ctx(), count_call, &calls);
@@ -322,7 +322,7 @@ TEST(CallerContract, CallOnNeverStartedCtx) {
 }
 
 TEST(CallerContract, WalkOnNeverStartedCtx) {
-  for (const char* prof : {"v7.0", "mm-new"})
+  for (const char* prof : {"v7.0.y", "mm-new"})
     EXPECT_EQ(run_one(prof, [] { walk(damon::damon_new_ctx()); }), rt::Verdict::kCallerContract)
         << prof;
   EXPECT_EQ(run_one("pause-rfc", [] { walk(damon::damon_new_ctx()); }), rt::Verdict::kOk);

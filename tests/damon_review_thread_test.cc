@@ -200,7 +200,7 @@ TEST(ReviewThread, ThreeCpuRestartReturnsWhenFixed) {
     int first, second;
   };
   for (const Want& w :
-       {Want{"pause-rfc-fix", -EINVAL, -ECANCELED}, Want{"v7.0", -ECANCELED, -ECANCELED},
+       {Want{"pause-rfc-fix", -EINVAL, -ECANCELED}, Want{"v7.0.y", -ECANCELED, -ECANCELED},
         Want{"mm-new", -ECANCELED, -ECANCELED}}) {
     Outcome o = run_scenario(w.profile);
     ASSERT_EQ(o.res.verdict, rt::Verdict::kOk) << w.profile << ": " << describe(o);
@@ -235,7 +235,7 @@ TEST(ReviewThread, PctSchedulesNeverBreakTheFixedProfiles) {
   options.max_steps = 4000;
   options.max_virtual_ns = 2ull * 1000000000;
   options.record_trace = false;
-  for (const char* prof : {"pause-rfc-fix", "v7.0", "mm-new"}) {
+  for (const char* prof : {"pause-rfc-fix", "v7.0.y", "mm-new"}) {
     for (uint64_t seed = 1; seed <= 200; seed++) {
       auto pct = rt::make_pct_strategy(seed, 3, 400);
       Outcome o = run_scenario(prof, pct.get(), options);

@@ -14,8 +14,8 @@ namespace {
 
 using program::testing::parse_text;
 
-constexpr const char* kRepeatProfiles[] = {"v6.17",         "v6.19", "v7.0-rc", "pause-rfc",
-                                           "pause-rfc-fix", "v7.0",  "mm-new"};
+constexpr const char* kRepeatProfiles[] = {"v6.17", "v6.19",         "v7.0-rc", "pause-rfc",
+                                           "v7.0",  "pause-rfc-fix", "v7.0.y",  "mm-new"};
 
 program::Outcome run(const program::Program& p, const char* profile) {
   program::RunConfig cfg;

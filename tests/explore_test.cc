@@ -229,7 +229,7 @@ TEST(ExploreModel, FixedProfilesCompleteWithoutFindings) {
   EXPECT_TRUE(fix.r.complete());
   EXPECT_TRUE(fix.found.empty()) << fix.found.begin()->first;
   EXPECT_GT(fix.r.schedules, 1000u);
-  const ModelSearch v70 = explore_model("v7.0", 2, false);
+  const ModelSearch v70 = explore_model("v7.0.y", 2, false);
   EXPECT_TRUE(v70.r.complete());
   for (const auto& [key, k] : v70.found) EXPECT_TRUE(key.starts_with("caller-contract")) << key;
 }

@@ -75,8 +75,8 @@ size_t count_txt(const fs::path& dir) {
 TEST(FuzzReplay, SimReplaysEverySeedOnEveryProfile) {
   const size_t n = count_txt(corpus("seeds"));
   ASSERT_GE(n, 15u);
-  for (const char* p :
-       {"v6.14", "v6.17", "v6.19", "v7.0-rc", "pause-rfc", "pause-rfc-fix", "v7.0", "mm-new"}) {
+  for (const char* p : {"v6.14", "v6.17", "v6.19", "v7.0-rc", "pause-rfc", "pause-rfc-fix", "v7.0",
+                        "v7.0.y", "mm-new"}) {
     const Result r =
         run(target("fuzz_walk_sim"), corpus("seeds").string(), std::string("DAMON_PROFILE=") + p);
     EXPECT_TRUE(r.code == 0 || r.code == 1) << p << ":\n" << r.out;

@@ -63,8 +63,12 @@ const std::map<std::string, std::set<Verdict>>& known() {
       {"pause-rfc-fix",
        {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLivelock, Verdict::kLeak,
         Verdict::kUseAfterFree}},
+      // The v7.0 tag behaves as v7.0-rc (the exit-race fixes came with 7.0.y).
+      {"v7.0",
+       {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLivelock, Verdict::kLeak,
+        Verdict::kLostWakeup, Verdict::kUseAfterFree}},
       // F4, F9.
-      {"v7.0", {Verdict::kReturnContract, Verdict::kUseAfterFree}},
+      {"v7.0.y", {Verdict::kReturnContract, Verdict::kUseAfterFree}},
       {"mm-new", {Verdict::kReturnContract, Verdict::kUseAfterFree}},
   };
   return k;

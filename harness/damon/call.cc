@@ -183,7 +183,7 @@ void kdamond_call_local_list(damon_ctx* ctx, bool cancel) {
 //     list_add_tail; -EINVAL if not running, still linked.
 //  C3 "fix list_add_tail() call on damon_call()" (6.18-rc3).
 //  C4 f9132fbc2e83 (6.19): not running -> damon_call_handle_inactive_ctx().
-//  C5 lore 20260327233319.3528-2 (7.0): -ECANCELED while obsolete.
+//  C5 lore 20260327233319.3528-2 (7.0.y, e6a053a6f4b5): -ECANCELED while obsolete.
 //  C6 mm-new: NULL ctx -> -EINVAL; on any cancel, wait for the ctx to stop.
 int damon_call(damon_ctx* ctx, damon_call_control* control) {
   RT_FRAME();

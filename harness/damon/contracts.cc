@@ -28,7 +28,7 @@ bool is_running_shadow(const damon_ctx* ctx) {
 
 }  // namespace
 
-// v7.0 (C5, lore 20260327233319.3528-2): the damon_call() kernel-doc says
+// v7.0.y (C5, e6a053a6f4b5, lore 20260327233319.3528-2): the damon_call() kernel-doc says
 // to call it only after damon_start() succeeded; otherwise the request is queued on
 // a ctx no kdamond will ever serve and the caller waits forever. SJ called this
 // "clearly wrong usage" (lore 20260326135146.90670-1).
@@ -40,9 +40,9 @@ bool contract_call_ctx_started(damon_ctx* ctx) {
   return false;
 }
 
-// v7.0 and mm-new (W3, 33c3f6c2b48c): damos_walk()'s kernel-doc says to call it only
-// after a successful damon_start(), "otherwise indefinite wait"; walk_control_obsolete
-// starts false in damon_new_ctx() in both.
+// v7.0.y and mm-new (W3, 0ba956a239ba; mm 33c3f6c2b48c): damos_walk()'s kernel-doc says to call it
+// only after a successful damon_start(), "otherwise indefinite wait"; walk_control_obsolete starts
+// false in damon_new_ctx() in both.
 bool contract_walk_ctx_started(damon_ctx* ctx) {
   if (!profile_of(ctx).walk_needs_started || ctx->ever_started.load()) return true;
   report_violation("damos_walk",

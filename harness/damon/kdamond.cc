@@ -72,7 +72,7 @@ void kdamond_main_loop(damon_ctx* ctx) {
   }
 }
 
-// Exit-path steps. With obsolete_flags (7.0: "fix damon_call() vs kdamond_fn()
+// Exit-path steps. With obsolete_flags (7.0.y: "fix damon_call() vs kdamond_fn()
 // exit race", 33c3f6c2b48c) each cancel is preceded by marking its request
 // kind obsolete, so no request can be queued behind the final cancel.
 void kdamond_cancel_calls(damon_ctx* ctx) {
@@ -167,7 +167,7 @@ void kdamond_usleep(unsigned long usecs) {
 }
 
 // kdamond_fn(), mm/damon/core.c. Start: obsolete_flags profiles clear
-// both flags, each under its lock, before complete(&kdamond_started) (7.0, moved
+// both flags, each under its lock, before complete(&kdamond_started) (7.0.y, moved
 // before the complete after lore 20260326135146.90670-1); nothing else
 // is locked before the complete, since __damon_start() waits holding damon_lock
 // and kdamond_lock.

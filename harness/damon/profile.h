@@ -15,7 +15,7 @@ enum class CallForm : unsigned char {
   kC2,  // 6.17: list, repeat, dealloc_on_cancel, list_add_tail arguments swapped
   kC3,  // C2 with the list_add_tail fix
   kC4,  // damon_call_handle_inactive_ctx
-  kC5,  // 7.0: call_controls_obsolete -> -ECANCELED, no running check
+  kC5,  // 7.0.y: call_controls_obsolete -> -ECANCELED, no running check
   kC6,  // mm-new: NULL ctx check, waits for the ctx to stop before -ECANCELED
 };
 // kdamond_call().

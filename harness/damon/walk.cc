@@ -13,7 +13,8 @@ using W = WalkForm;
 //     request installed.
 //  W2 d210fdcac9c0 (7.0-rc, stable 6.14+): as W1, but a not-running caller takes
 //     its own request back if it is still installed.
-//  W3 33c3f6c2b48c (7.0): -ECANCELED while walk_control_obsolete; no running check.
+//  W3 33c3f6c2b48c (7.0.y as 0ba956a239ba): -ECANCELED while walk_control_obsolete; no running
+//  check.
 int damos_walk(damon_ctx* ctx, damos_walk_control* control) {
   RT_FRAME();
   const Profile& p = profile_of(ctx);
