@@ -131,7 +131,7 @@ TEST(Profiles, ModelRowsFirstInTableOrderThenRegisteredByName) {
 TEST(Profiles, FeaturesFollowTheModelRow) {
   EXPECT_FALSE(program::find_profile("v6.14")->features.repeat);
   EXPECT_TRUE(program::find_profile("v6.17")->features.repeat);
-  EXPECT_TRUE(program::find_profile("v7.0")->features.call_needs_started);
+  EXPECT_TRUE(program::find_profile("v7.0.y")->features.call_needs_started);
   EXPECT_FALSE(program::find_profile("mm-new")->features.call_needs_started);
   EXPECT_EQ(program::find_profile("v6.14")->features.describe().find("repeat"), std::string::npos);
   EXPECT_NE(program::find_profile("v6.17")->features.describe().find("call(repeat)"),

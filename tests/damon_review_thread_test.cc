@@ -174,7 +174,7 @@ std::string describe(const Outcome& o) {
 // Hangs where damos_walk_cancel() drops the lock between completing a request
 // and clearing the slot, and damos_walk() can register on a stopped ctx.
 TEST(ReviewThread, ThreeCpuRestartLosesTheSecondWalk) {
-  for (const char* prof : {"v7.0-rc", "pause-rfc"}) {
+  for (const char* prof : {"v7.0-rc", "pause-rfc", "v7.0"}) {
     Outcome o = run_scenario(prof);
     ASSERT_EQ(o.res.verdict, rt::Verdict::kLostWakeup) << prof << ": " << describe(o);
     EXPECT_EQ(o.sc.first_ret, -EINVAL) << prof;
@@ -193,7 +193,7 @@ TEST(ReviewThread, ThreeCpuRestartLosesTheSecondWalk) {
 }
 
 // Returns normally with the atomic cancel (pause-rfc-fix) and with the obsolete
-// flags (v7.0, mm-new: the walk on the stopped ctx fails at once).
+// flags (v7.0.y, mm-new: the walk on the stopped ctx fails at once).
 TEST(ReviewThread, ThreeCpuRestartReturnsWhenFixed) {
   struct Want {
     const char* profile;

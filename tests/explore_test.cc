@@ -220,8 +220,8 @@ TEST(ExploreModel, ReviewScenarioLostRequestNeedsThreePreemptionsOnPauseRfc) {
     }
 }
 
-// The twins: the fix's reading (pause-rfc-fix) and v7.0 lose no request in
-// any schedule within the bound. On v7.0 and mm-new the default schedule runs
+// The twins: the fix's reading (pause-rfc-fix) and v7.0.y lose no request in
+// any schedule within the bound. On v7.0.y and mm-new the default schedule runs
 // cpu0's walk before cpu1 ever starts the context, which breaks the caller's
 // precondition: those runs end there, and are no protocol finding.
 TEST(ExploreModel, FixedProfilesCompleteWithoutFindings) {
@@ -261,12 +261,12 @@ TEST(ExploreReport, TriageCellsComeFromTheSearch) {
   EXPECT_EQ(b.signature.verdict, rt::Verdict::kDeadlock);
   std::map<std::string, report::ProfileCell> cells;
   for (const report::ProfileCell& c : b.matrix) cells[c.profile] = c;
-  // F5's walk form: v7.0-rc to pause-rfc-fix (docs/findings.md).
-  for (const char* p : {"v7.0-rc", "pause-rfc", "pause-rfc-fix"}) {
+  // F5's walk form: v7.0-rc to pause-rfc-fix and the v7.0 tag (docs/findings.md).
+  for (const char* p : {"v7.0-rc", "pause-rfc", "pause-rfc-fix", "v7.0"}) {
     EXPECT_TRUE(cells[p].search.found) << p << ": " << cells[p].search.text();
     EXPECT_TRUE(cells[p].search.text().starts_with("found (")) << p;
   }
-  for (const char* p : {"v7.0", "mm-new"}) {
+  for (const char* p : {"v7.0.y", "mm-new"}) {
     EXPECT_FALSE(cells[p].search.found) << p;
     EXPECT_EQ(cells[p].search.text(), cells[p].search.complete ? "not found within 2 (complete)"
                                                                : "not found (incomplete, budget)")

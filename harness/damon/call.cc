@@ -102,8 +102,10 @@ void kdamond_call_slot(damon_ctx* ctx, bool cancel) {
 
 // K3, 6.17 (004ded6bee11, repeat mode lore 20250712195016.151108-3,
 // dealloc_on_cancel lore 20250908201513.60802-2) through 6.19: take one
-// request at a time; repeat ones go to a local list, of which only the first is
-// queued again, and none when canceling.
+// request at a time; repeat ones go to a local list with list_add() (LIFO),
+// and list_first_entry_or_null() of it, the last one served, is the only one
+// queued again (43df7676e550), none when canceling. The fix that queues them
+// all again (Enze Li, Cc: stable 6.17.x) is not modelled.
 void kdamond_call_one_by_one(damon_ctx* ctx, bool cancel) {
   RT_FRAME();
   kernel::List<damon_call_control> repeat_controls;
@@ -125,7 +127,7 @@ void kdamond_call_one_by_one(damon_ctx* ctx, bool cancel) {
       kfree(control);
       continue;
     } else {
-      repeat_controls.add_tail(control, RT_SITE("keep repeat request"));
+      repeat_controls.add(control, RT_SITE("keep repeat request"));
       mark_linked(control, true);
     }
     request_put(control, RT_SITE("call done"));

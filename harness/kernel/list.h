@@ -48,6 +48,7 @@ class List {
   bool contains(const T* p) const { return std::find(v_.begin(), v_.end(), p) != v_.end(); }
   const Items& items() const { return v_; }
   void add_tail(T* node, const rt::Site* site);  // list_add_tail(&node->list, head)
+  void add(T* node, const rt::Site* site);       // list_add(&node->list, head)
   // list_add_tail(head, &node->list), the 6.17 swapped-argument form: the head is
   // spliced into the node's ring, so every earlier entry falls off the list.
   void add_tail_swapped(T* node, const rt::Site* site);

@@ -50,6 +50,15 @@ void List<T>::add_tail(T* node, const rt::Site* site) {
 }
 
 template <class T>
+void List<T>::add(T* node, const rt::Site* site) {
+  list_detail::declare(this);
+  if (!v_.empty()) check_alive_at(v_.front(), site);
+  check_alive_at(node, site);
+  list_detail::ref(list_detail::reach_of(node));
+  v_.insert(v_.begin(), node);
+}
+
+template <class T>
 void List<T>::add_tail_swapped(T* node, const rt::Site* site) {
   list_detail::declare(this);
   check_alive_at(node, site);
