@@ -247,6 +247,40 @@ TEST(ExploreModel, TwoSearchesGiveTheSameResults) {
   EXPECT_EQ(a.r.diverged, 0u);
 }
 
+// The reduction keeps every signature: the same set with and without sleep
+// sets, over a complete search, on the review scenario with its precondition
+// as a setup block.
+TEST(ExploreModel, SleepSetsKeepEverySignature) {
+  const program::Program p = program::testing::parse_text(R"(damon-harness program v2
+setup: commit ctx0 schemes=1 intervals=1 wmarks=off
+setup: start ctx0
+setup: stop ctx0
+cpu0: walk ctx0
+cpu0: walk ctx0
+cpu1: start ctx0
+)");
+  std::map<bool, std::map<std::string, int>> sigs;
+  std::map<bool, uint64_t> runs;
+  for (bool sleep : {true, false}) {
+    program::ExploreConfig cfg;
+    cfg.run.profile = program::find_profile("pause-rfc");
+    cfg.run.options.record_trace = false;
+    cfg.max_preemptions = 3;
+    cfg.sleep_sets = sleep;
+    const program::ExploreResult r =
+        program::explore(p, cfg, [&](const program::Outcome& o, int k) {
+          auto [it, fresh] = sigs[sleep].emplace(report::signature_of(o).key(), k);
+          if (!fresh) it->second = std::min(it->second, k);
+          return false;
+        });
+    EXPECT_TRUE(r.complete());
+    runs[sleep] = r.schedules;
+  }
+  EXPECT_FALSE(sigs[true].empty());
+  EXPECT_EQ(sigs[true], sigs[false]) << "fewest preemptions per signature, too";
+  EXPECT_LE(runs[true], runs[false]);
+}
+
 // Triage's per-profile cells come from a search for the bucket's signature;
 // the one-schedule replay is kept beside them.
 TEST(ExploreReport, TriageCellsComeFromTheSearch) {
