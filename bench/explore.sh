@@ -34,18 +34,8 @@ cpu0: walk ctx0
 cpu0: walk ctx0
 cpu1: start ctx0
 EOF
-# The precondition written as such: the context was started and stopped (with
-# the regression file's configuration, under which a starting kdamond cancels
-# walks) before the two clients run.
-cat >"$WORK/review-setup.txt" <<'EOF'
-damon-harness program v2
-setup: commit ctx0 schemes=1 intervals=1 wmarks=off
-setup: start ctx0
-setup: stop ctx0
-cpu0: walk ctx0
-cpu0: walk ctx0
-cpu1: start ctx0
-EOF
+# The precondition written as such (the file says how).
+cp "$ROOT/tests/data/explore/review-stopped.txt" "$WORK/review-setup.txt"
 
 # explore_json ARGS...: the JSON of one search (exit 0 and 1 are results).
 explore_json() {

@@ -12,6 +12,7 @@
 
 #include "harness/program/explore.h"
 #include "harness/program/finding.h"
+#include "harness/program/load.h"
 #include "harness/program/profiles.h"
 #include "harness/program/text.h"
 #include "harness/report/commands.h"
@@ -251,14 +252,11 @@ TEST(ExploreModel, TwoSearchesGiveTheSameResults) {
 // sets, over a complete search, on the review scenario with its precondition
 // as a setup block.
 TEST(ExploreModel, SleepSetsKeepEverySignature) {
-  const program::Program p = program::testing::parse_text(R"(damon-harness program v2
-setup: commit ctx0 schemes=1 intervals=1 wmarks=off
-setup: start ctx0
-setup: stop ctx0
-cpu0: walk ctx0
-cpu0: walk ctx0
-cpu1: start ctx0
-)");
+  program::Program p;
+  std::string err;
+  ASSERT_TRUE(program::load_program(
+      std::string(DWH_SOURCE_DIR) + "/tests/data/explore/review-stopped.txt", &p, &err))
+      << err;
   std::map<bool, std::map<std::string, int>> sigs;
   std::map<bool, uint64_t> runs;
   for (bool sleep : {true, false}) {
