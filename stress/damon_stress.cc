@@ -70,14 +70,10 @@ uint64_t run_seed_of(uint64_t session_seed, uint64_t run_index) {
 }
 
 program::RunConfig run_config(const Config& c, const RunInfo& r) {
-  program::RunConfig cfg;
-  cfg.profile = c.profile;
-  cfg.runtime = c.runtime;
+  program::RunConfig cfg = program::make_run_config(c.settings, c.profile, 0);
   cfg.strategy = r.strategy;
   cfg.seed = r.run_seed;
-  cfg.options.watchdog_ms = c.watchdog_ms;
   cfg.options.watchdog_abort = false;
-  cfg.options.detect_deadlock = c.detect_deadlock;
   cfg.options.record_trace = false;
   if (c.perturb_rate) {
     cfg.options.perturb_seed = static_cast<uint32_t>(r.run_seed) | 1;
@@ -132,7 +128,7 @@ class Session {
 
 RunInfo Session::next_run() {
   RunInfo r;
-  r.profile = c_.profile_name;
+  r.profile = c_.settings.profile;
   r.runtime = c_.runtime;
   r.session_seed = c_.seed;
   r.run_index = run_index_++;
@@ -189,7 +185,7 @@ bool Session::report_finding(const program::Outcome& o, const RunInfo& r) {
   const rt::Finding none;
   const rt::Finding& f = o.run.findings.empty() ? none : o.run.findings.front();
   const report::Signature sig = report::signature_of(o);
-  const bool stop = report::selects(c_.stop_on, o.verdict, f, sig, r.profile);
+  const bool stop = report::selects(c_.settings.stop_on, o.verdict, f, sig, r.profile);
   seen_.insert(finding_signature(o.verdict, f));
   // Every finding goes to the store (OUT/<verdict>-<id>.txt, report/store.h).
   // Going on past findings (--stop-on): one file and report per signature.
@@ -252,7 +248,7 @@ int Session::run() {
     std::fprintf(stderr, "damon-stress: %s: error: %s\n", c_.out_dir.c_str(), ec.message().c_str());
     return 2;
   }
-  info_.profile = c_.profile_name;
+  info_.profile = c_.settings.profile;
   info_.runtime = std::string(program::runtime_name(c_.runtime));
   info_.seed = c_.seed;
   info_.clients = c_.workload.clients;
@@ -266,7 +262,7 @@ int Session::run() {
                "duration=%.0fs watchdog=%llums out=%s\n"
                "damon-stress: the program of the run in progress is kept in %s "
                "(a sanitizer report or crash leaves it behind)\n",
-               c_.profile_name.c_str(), info_.runtime.c_str(),
+               c_.settings.profile.c_str(), info_.runtime.c_str(),
                static_cast<unsigned long long>(c_.seed), c_.workload.clients, c_.workload.contexts,
                c_.duration_s, static_cast<unsigned long long>(info_.watchdog_ms),
                c_.out_dir.c_str(), info_.current_file.c_str());
@@ -274,7 +270,7 @@ int Session::run() {
   hang_.dir = c_.out_dir;
   hang_.progress = progress_.get();
   hang_.seen = &seen_;
-  hang_.stop_on = &c_.stop_on;
+  hang_.stop_on = &c_.settings.stop_on;
   install_stop_handlers();
   install_sanitizer_hooks();
 

@@ -10,15 +10,60 @@
 namespace stress {
 
 uint64_t Config::effective_watchdog_ms() const {
-  return watchdog_ms ? watchdog_ms : rt::default_watchdog_ms();
+  return settings.watchdog_ms ? settings.watchdog_ms : rt::default_watchdog_ms();
 }
 
 uint64_t Config::effective_run_budget_ms() const {
   return run_budget_ms ? run_budget_ms : 3 * effective_watchdog_ms();
 }
 
+namespace {
+
+// Table name, then the command-line names (the first is the one --help shows).
+struct SharedName {
+  const char* name;
+  const char* flags;
+};
+constexpr SharedName kShared[] = {
+    {"profile", "--profile"},
+    {"seed", "--seed"},
+    {"watchdog-ms", "--watchdog,--watchdog-ms"},
+    {"stop-on", "--stop-on"},
+};
+
+void add_shared(CLI::App& app, Config* c, const SharedName& n) {
+  auto b = std::make_unique<SharedOption>(SharedOption{program::find_option(n.name), "", nullptr});
+  std::string help;
+  if (b->spec->name == "profile")
+    help = program::option_help(*b->spec, kDefaultProfile);
+  else if (b->spec->name == "seed")
+    help = "session seed (default: from the clock; always printed)";
+  else
+    help = program::option_help(*b->spec);
+  b->opt = app.add_option(n.flags, b->value, help);
+  b->opt->type_name(b->spec->name == "profile" ? "PROFILE" : "VALUE");
+  c->shared.push_back(std::move(b));
+}
+
+// The table's defaults (with kDefaultProfile), then the environment, then the
+// command line.
+bool shared_settings(const Config& c, program::Settings* s, std::string* err) {
+  if (!program::settings_from_env(s, err, {{"profile", kDefaultProfile}})) return false;
+  for (const auto& b : c.shared)
+    if (b->opt->count() && !program::set_option(s, b->spec->name, b->value, err)) return false;
+  return true;
+}
+
+bool seed_given(const Config& c) {
+  for (const auto& b : c.shared)
+    if (b->spec->name == "seed") return b->opt->count() > 0;
+  return false;
+}
+
+}  // namespace
+
 void add_options(CLI::App& app, Config* c) {
-  app.add_option("--profile", c->profile_name, "kernel profile to stress")->capture_default_str();
+  for (const SharedName& n : kShared) add_shared(app, c, n);
   app.add_option("--runtime", c->runtime_name,
                  "os: real threads, watchdog for hangs; sim: seeded random/PCT runs")
       ->check(CLI::IsMember({"os", "sim"}))
@@ -30,12 +75,7 @@ void add_options(CLI::App& app, Config* c) {
       ->check(CLI::Range(1, program::kMaxCtxs))
       ->capture_default_str();
   app.add_option("--duration", c->duration, "how long to run: 30s, 10m, 1h")->capture_default_str();
-  app.add_option("--seed", c->seed_opt, "session seed (default: from the clock; always printed)");
   app.add_option("--ops", c->mix_text, "operation mix weights, KIND=WEIGHT,...")
-      ->capture_default_str();
-  app.add_option("--watchdog", c->watchdog_ms,
-                 "os: hang timeout in ms (0: the runtime default, DWH_WATCHDOG_MS)")
-      ->check(CLI::Range(uint64_t{0}, uint64_t{3600000}))
       ->capture_default_str();
   app.add_option("--run-budget", c->run_budget_ms,
                  "os: a run still going after this many ms is a livelock finding (0: 3 x "
@@ -52,11 +92,6 @@ void add_options(CLI::App& app, Config* c) {
       ->capture_default_str();
   app.add_flag("--start-before-use", c->workload.start_before_use,
                "every profile: a client calls or walks only a ctx it has started before");
-  app.add_option("--stop-on", c->stop_on_text,
-                 "stop only on these findings, VERDICT[@FUNC],... (FUNC: the function of the "
-                 "finding's site, e.g. lost-request@damos_walk,watchdog-hang@damos_walk); other "
-                 "findings are written once per signature and counted; -documented passes over the "
-                 "known findings of corpus/known-findings.txt [env: DWH_STOP_ON]");
   app.add_flag("--json", c->json, "print the final summary as JSON on stdout");
   app.add_option("--out", c->out_dir,
                  "folder for finding files, the findings store (one file and a hit count per "
@@ -84,13 +119,11 @@ bool parse_duration(std::string_view text, double* seconds) {
 }
 
 bool finish_config(Config* c, std::string* err) {
-  c->profile = program::find_profile(c->profile_name);
-  if (!c->profile) {
-    *err = fmt::format("--profile: unknown profile '{}' (known: {})", c->profile_name,
-                       program::profile_names());
-    return false;
-  }
+  if (!shared_settings(*c, &c->settings, err)) return false;
+  c->profile = program::find_profile(c->settings.profile);
   c->runtime = c->runtime_name == "sim" ? rt::RuntimeKind::kSim : rt::RuntimeKind::kOs;
+  c->settings.runtime = c->runtime;
+  c->settings.detect_deadlock = c->detect_deadlock;
   if (!parse_duration(c->duration, &c->duration_s)) {
     *err = fmt::format("--duration: cannot read '{}' (examples: 30s, 10m, 1h)", c->duration);
     return false;
@@ -101,16 +134,9 @@ bool finish_config(Config* c, std::string* err) {
     return false;
   }
   c->workload.profile = c->profile;
-  const char* env_stop_on = std::getenv("DWH_STOP_ON");
-  const std::string stop_on = c->stop_on_text ? *c->stop_on_text : env_stop_on ? env_stop_on : "";
-  std::string why;
-  if (!program::FindingFilter::parse(stop_on, &c->stop_on, &why)) {
-    *err = fmt::format("{}: {}", c->stop_on_text ? "--stop-on" : "DWH_STOP_ON", why);
-    return false;
-  }
   c->seed =
-      c->seed_opt
-          ? *c->seed_opt
+      seed_given(*c)
+          ? c->settings.seed
           : std::random_device{}() ^
                 static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   return true;

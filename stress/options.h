@@ -1,10 +1,15 @@
 // damon-stress's command line: the options, their defaults and their checks.
+// The knobs it shares with damon-harness and the fuzz targets (--profile,
+// --seed, --watchdog, --stop-on and their environment variables) are bound
+// from the program layer's option table (harness/program/options.def).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -15,26 +20,35 @@
 
 namespace stress {
 
+// damon-stress's one default that differs from the table's: a soak runs the
+// newest kernel profile.
+inline constexpr std::string_view kDefaultProfile = "mm-new";
+
+// A shared knob bound to the command line: its text, kept until finish_config().
+struct SharedOption {
+  const program::OptionSpec* spec;
+  std::string value;
+  CLI::Option* opt;
+};
+
 struct Config {
-  std::string profile_name = "mm-new";
   std::string runtime_name = "os";
   std::string duration = "60s";
   std::string mix_text{kDefaultMix};
-  std::optional<uint64_t> seed_opt;
-  uint64_t watchdog_ms = 0;    // 0: the runtime's default
   uint64_t run_budget_ms = 0;  // os: 0 = 3 x the watchdog timeout
   unsigned perturb_rate = 16;
-  bool detect_deadlock = true;              // os: report a deadlock before the watchdog timeout
-  std::optional<std::string> stop_on_text;  // --stop-on; unset: DWH_STOP_ON, else ""
+  bool detect_deadlock = true;  // os: report a deadlock before the watchdog timeout
   bool json = false;
   std::string out_dir = "stress-out";
-  // Filled by finish_config().
+  std::vector<std::unique_ptr<SharedOption>> shared;  // add_options()
+  // Filled by finish_config(): the shared knobs (profile, seed, watchdog_ms,
+  // stop_on; empty stop_on: any finding stops the session) and what they name.
+  program::Settings settings;
   const program::ProfileInfo* profile = nullptr;
   rt::RuntimeKind runtime = rt::RuntimeKind::kOs;
   double duration_s = 0;
-  uint64_t seed = 0;
+  uint64_t seed = 0;  // settings.seed, or picked from the clock when none was given
   WorkloadConfig workload;
-  program::FindingFilter stop_on;  // empty: any finding stops the session
   uint64_t effective_watchdog_ms() const;
   uint64_t effective_run_budget_ms() const;
 };

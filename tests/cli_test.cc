@@ -203,6 +203,25 @@ TEST(Cli, ProfilesAndHelpComeFromTheTables) {
   EXPECT_NE(h.out.find("DAMON_PROFILE"), std::string::npos);
 }
 
+// README names the shared knobs; each one it names is a row of options.def.
+TEST(Options, ReadmeNamesOnlyKnobsOfTheTable) {
+  std::ifstream in(fs::path(DWH_SOURCE_DIR) / "README.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string readme = ss.str();
+  const size_t at = readme.find("The knobs of a run");
+  ASSERT_NE(at, std::string::npos) << "README's knob paragraph moved";
+  const std::string para = readme.substr(at, readme.find("\n\n", at) - at);
+  int named = 0;
+  for (size_t i = para.find("`--"); i != std::string::npos; i = para.find("`--", i + 1)) {
+    const size_t end = para.find('`', i + 1);
+    const std::string name = para.substr(i + 3, end - i - 3);
+    EXPECT_NE(program::find_option(name), nullptr) << "README names --" << name;
+    named++;
+  }
+  EXPECT_GE(named, 3);
+}
+
 TEST(Options, EnvironmentThenCommandLine) {
   program::Settings s;
   std::string err;

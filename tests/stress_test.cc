@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -318,6 +319,37 @@ TEST(Stress, BadOptionsExitTwo) {
   Stress help(dir, {"--help"});
   EXPECT_EQ(help.wait(std::chrono::seconds(20)), 0);
   EXPECT_NE(help.out().find("--watchdog"), std::string::npos);
+}
+
+// --profile, --seed, --watchdog and --stop-on are the option table's
+// (harness/program/options.def): its help, its parsers, its environment
+// variables, with the command line over the environment.
+TEST(Stress, SharedKnobsComeFromTheOptionTable) {
+  TempDir dir;
+  Stress help(dir, {"--help"});
+  EXPECT_EQ(help.wait(std::chrono::seconds(20)), 0);
+  for (const char* env : {"DAMON_PROFILE", "DWH_WATCHDOG_MS", "DWH_STOP_ON"})
+    EXPECT_NE(help.out().find(env), std::string::npos) << env;
+  EXPECT_NE(help.out().find("default: mm-new"), std::string::npos);
+  const std::vector<std::pair<const char*, const char*>> bad_env = {
+      {"DWH_STOP_ON", "nope"}, {"DAMON_PROFILE", "v1.0"}, {"DWH_WATCHDOG_MS", "soon"}};
+  for (const auto& [name, value] : bad_env) {
+    setenv(name, value, 1);
+    Stress s(dir, {"--duration", "1s"});
+    EXPECT_EQ(s.wait(std::chrono::seconds(20)), 2) << name;
+    EXPECT_NE(s.err().find(std::string(name) + "=" + value), std::string::npos) << s.err();
+    unsetenv(name);
+  }
+  setenv("DAMON_PROFILE", "v6.14", 1);
+  for (const char* profile : {"", "mm-new"}) {
+    std::vector<std::string> args = {"--runtime", "sim", "--duration", "1s", "--seed", "5"};
+    if (*profile) args.insert(args.end(), {"--profile", profile});
+    Stress s(dir, args);
+    EXPECT_NE(s.wait(std::chrono::seconds(60)), 2) << s.err();  // a finding may end it
+    EXPECT_NE(s.err().find(*profile ? "profile=mm-new" : "profile=v6.14"), std::string::npos)
+        << s.err();
+  }
+  unsetenv("DAMON_PROFILE");
 }
 
 }  // namespace

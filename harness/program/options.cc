@@ -35,28 +35,35 @@ bool parse_bool(std::string_view v, bool* out, std::string* err) {
   return false;
 }
 
-bool set_profile(Settings* s, std::string_view v, std::string* err) {
+bool parse_positive(std::string_view v, uint64_t* out, std::string* err) {
+  if (!parse_u64(v, out, err)) return false;
+  if (*out > 0) return true;
+  *err = "must be at least 1";
+  return false;
+}
+
+bool parse_profile(std::string_view v, std::string* out, std::string* err) {
   if (!program::find_profile(v)) {
     *err = fmt::format("unknown profile '{}' (profiles: {})", v, program::profile_names());
     return false;
   }
-  s->profile = v;
+  *out = v;
   return true;
 }
 
-bool set_runtime(Settings* s, std::string_view v, std::string* err) {
+bool parse_runtime(std::string_view v, rt::RuntimeKind* out, std::string* err) {
   if (v == "sim" || v == "os") {
-    s->runtime = v == "sim" ? rt::RuntimeKind::kSim : rt::RuntimeKind::kOs;
+    *out = v == "sim" ? rt::RuntimeKind::kSim : rt::RuntimeKind::kOs;
     return true;
   }
   *err = fmt::format("unknown runtime '{}' (sim, os)", v);
   return false;
 }
 
-bool set_strategy(Settings* s, std::string_view v, std::string* err) {
+bool parse_strategy(std::string_view v, StrategyKind* out, std::string* err) {
   for (StrategyKind k : {StrategyKind::kProgram, StrategyKind::kRandom, StrategyKind::kPct}) {
     if (v == strategy_name(k)) {
-      s->strategy = k;
+      *out = k;
       return true;
     }
   }
@@ -64,126 +71,96 @@ bool set_strategy(Settings* s, std::string_view v, std::string* err) {
   return false;
 }
 
-bool set_seed(Settings* s, std::string_view v, std::string* err) {
-  return parse_u64(v, &s->seed, err);
-}
-
-bool set_runs(Settings* s, std::string_view v, std::string* err) {
-  if (!parse_u64(v, &s->runs, err)) return false;
-  if (s->runs > 0) return true;
-  *err = "must be at least 1";
-  return false;
-}
-
-bool set_pct_depth(Settings* s, std::string_view v, std::string* err) {
+bool parse_pct_depth(std::string_view v, int* out, std::string* err) {
   uint64_t d = 0;
   if (!parse_u64(v, &d, err)) return false;
-  if (d >= 1 && d <= 64) return s->pct_depth = static_cast<int>(d), true;
+  if (d >= 1 && d <= 64) return *out = static_cast<int>(d), true;
   *err = "must be 1..64";
   return false;
 }
 
-bool set_max_steps(Settings* s, std::string_view v, std::string* err) {
-  if (!parse_u64(v, &s->max_steps, err)) return false;
-  if (s->max_steps > 0) return true;
-  *err = "must be at least 1";
-  return false;
+// A default as the text its parser reads back.
+std::string to_text(const std::string& v) {
+  return v;
+}
+std::string to_text(rt::RuntimeKind v) {
+  return std::string(runtime_name(v));
+}
+std::string to_text(StrategyKind v) {
+  return std::string(strategy_name(v));
+}
+std::string to_text(bool v) {
+  return v ? "1" : "0";
+}
+std::string to_text(uint64_t v) {
+  return std::to_string(v);
+}
+std::string to_text(int v) {
+  return std::to_string(v);
+}
+std::string to_text(double v) {
+  return fmt::format("{}", v);
+}
+std::string to_text(const FindingFilter& v) {
+  return v.text();
+}
+std::string to_text(KeepMode v) {
+  return v.keep ? "keep" : "crash";
 }
 
-bool set_watchdog_ms(Settings* s, std::string_view v, std::string* err) {
-  return parse_u64(v, &s->watchdog_ms, err);
-}
-
-bool set_time_scale(Settings* s, std::string_view v, std::string* err) {
-  return parse_double(v, &s->time_scale, err);
-}
-
-bool set_deadlock_detect(Settings* s, std::string_view v, std::string* err) {
-  return parse_bool(v, &s->detect_deadlock, err);
-}
-
-bool set_feedback(Settings* s, std::string_view v, std::string* err) {
-  return parse_bool(v, &s->interleaving_feedback, err);
-}
-
-bool set_object_feedback(Settings* s, std::string_view v, std::string* err) {
-  return parse_bool(v, &s->object_feedback, err);
-}
-
-bool set_stop_on(Settings* s, std::string_view v, std::string* err) {
-  return FindingFilter::parse(v, &s->stop_on, err);
-}
-
-bool set_on_finding(Settings* s, std::string_view v, std::string* err) {
-  if (v == "crash" || v == "keep") return s->keep_fuzzing = v == "keep", true;
+bool parse_on_finding(std::string_view v, KeepMode* out, std::string* err) {
+  if (v == "crash" || v == "keep") return out->keep = v == "keep", true;
   *err = fmt::format("unknown mode '{}' (crash, keep)", v);
   return false;
 }
 
-bool set_store(Settings* s, std::string_view v, std::string*) {
-  s->store = v;
+bool parse_text(std::string_view v, std::string* out, std::string*) {
+  *out = v;
   return true;
 }
 
-const std::array<OptionSpec, 15> kOptions = {{
-    {"profile", "pause-rfc", "DAMON_PROFILE",
-     "kernel profile to model (`damon-harness profiles` lists them)", set_profile},
-    {"runtime", "sim", "",
-     "sim: deterministic fibers, exact replay; os: real threads and a watchdog (for TSan)",
-     set_runtime},
-    {"seed", "0", "", "seed of the random and pct strategies (run i uses seed+i)", set_seed},
-    {"runs", "1", "",
-     "number of runs; a sim run of the program's own schedule is deterministic, so it is "
-     "run once",
-     set_runs},
-    {"strategy", "program", "",
-     "program: the program's own schedule; random: uniform choice at every point; pct: PCT",
-     set_strategy},
-    {"pct-depth", "3", "", "bug depth of the pct strategy (priority change points + 1)",
-     set_pct_depth},
-    {"max-steps", "100000", "", "sim: scheduling steps before a run is declared a livelock",
-     set_max_steps},
-    {"watchdog-ms", "0", "DWH_WATCHDOG_MS",
-     "os: a wait without progress for this long is a hang (0: the runtime's default, 10000)",
-     set_watchdog_ms},
-    {"time-scale", "0.01", "", "os: real seconds per virtual second", set_time_scale},
-    {"deadlock-detect", "1", "DWH_DEADLOCK_DETECT",
-     "os: report a hang as soon as every unfinished thread waits on another (a deadlock) "
-     "instead of at the watchdog timeout",
-     set_deadlock_detect},
-    {"interleaving-feedback", "0", "DWH_INTERLEAVING_FEEDBACK",
-     "fuzz_walk_sim: also reward new pairs of consecutive scheduling points on different "
-     "threads (libFuzzer extra counters)",
-     set_feedback},
-    {"object-feedback", "1", "DWH_OBJECT_FEEDBACK",
-     "fuzz_walk_sim: also reward new pairs of consecutive accesses to one tracked object "
-     "(a request, a context, a task) by different threads (libFuzzer extra counters)",
-     set_object_feedback},
-    {"stop-on", "", "DWH_STOP_ON",
-     "stop only on these findings, VERDICT[@FUNC],... (FUNC: the function of the finding's "
-     "site, e.g. lost-request@damos_walk); other findings are counted and the search goes on "
-     "(empty: every finding stops; -documented: pass over the known findings of "
-     "corpus/known-findings.txt)",
-     set_stop_on},
-    {"on-finding", "crash", "DWH_ON_FINDING",
-     "fuzz targets, on a finding whose signature is new to the store: crash (abort, one crash "
-     "per bug, for OSS-Fuzz) or keep (record it in the store and go on fuzzing); a signature "
-     "already in the store never aborts",
-     set_on_finding},
-    {"store", "", "DWH_STORE",
-     "fuzz targets: findings store folder, one finding file and a hit count per signature, "
-     "shared by all workers (keep mode without it: the -artifact_prefix folder)",
-     set_store},
-}};
+enum : size_t {
+#define DWH_OPTION(field, type, name, def, env, parse, help) kOpt_##field,
+#include "harness/program/options.def"
+#undef DWH_OPTION
+  kNumOptions
+};
+
+// The defaults' texts, kept for the table's string_views.
+const std::array<std::string, kNumOptions>& default_texts() {
+  static const Settings d;
+  static const std::array<std::string, kNumOptions> texts = {{
+#define DWH_OPTION(field, type, name, def, env, parse, help) to_text(d.field),
+#include "harness/program/options.def"
+#undef DWH_OPTION
+  }};
+  return texts;
+}
+
+std::array<OptionSpec, kNumOptions> make_table() {
+  const auto& d = default_texts();
+  return {{
+#define DWH_OPTION(field, type, name, def, env, parse, help) \
+  {name, d[kOpt_##field], env, help,                         \
+   [](Settings* s, std::string_view v, std::string* err) { return parse(v, &s->field, err); }},
+#include "harness/program/options.def"
+#undef DWH_OPTION
+  }};
+}
+
+const std::array<OptionSpec, kNumOptions>& table() {
+  static const std::array<OptionSpec, kNumOptions> t = make_table();
+  return t;
+}
 
 }  // namespace
 
 std::span<const OptionSpec> option_table() {
-  return kOptions;
+  return table();
 }
 
 const OptionSpec* find_option(std::string_view name) {
-  for (const OptionSpec& o : kOptions)
+  for (const OptionSpec& o : table())
     if (o.name == name) return &o;
   return nullptr;
 }
@@ -197,9 +174,12 @@ bool set_option(Settings* s, std::string_view name, std::string_view value, std:
   return false;
 }
 
-bool settings_from_env(Settings* s, std::string* err) {
+bool settings_from_env(Settings* s, std::string* err,
+                       std::initializer_list<DefaultOverride> defaults) {
   *s = Settings{};
-  for (const OptionSpec& o : kOptions) {
+  for (const DefaultOverride& d : defaults)
+    if (!set_option(s, d.name, d.value, err)) return false;
+  for (const OptionSpec& o : table()) {
     if (o.env.empty()) continue;
     const char* v = std::getenv(std::string(o.env).c_str());
     if (!v || !*v) continue;
@@ -212,9 +192,10 @@ bool settings_from_env(Settings* s, std::string* err) {
   return true;
 }
 
-std::string option_help(const OptionSpec& o) {
+std::string option_help(const OptionSpec& o, std::string_view default_value) {
+  if (default_value.empty()) default_value = o.default_value;
   std::string tail;
-  if (!o.default_value.empty()) tail = fmt::format("default: {}", o.default_value);
+  if (!default_value.empty()) tail = fmt::format("default: {}", default_value);
   if (!o.env.empty()) tail += fmt::format("{}env: {}", tail.empty() ? "" : ", ", o.env);
   return tail.empty() ? std::string(o.help) : fmt::format("{} [{}]", o.help, tail);
 }

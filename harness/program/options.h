@@ -1,12 +1,15 @@
-// The knobs of a run, declared once (libFuzzer's FuzzerFlags.def): each has a
-// name (the CLI's --name), a default, an optional environment variable and a help
-// text. The CLI, the fuzz targets and --help all read this table, so a knob
-// cannot mean one thing in one front end and another in the next.
+// The knobs of a run, declared once in options.def (libFuzzer's FuzzerFlags.def):
+// each has a name (the CLI's --name), a default, an optional environment
+// variable and a help text. Settings' fields, the option table, the defaults
+// and --help are generated from it; the CLI, damon-stress and the fuzz targets
+// all read it, so a knob cannot mean one thing in one front end and another in
+// the next.
 //
 // Precedence: command line > environment variable > default.
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,33 +20,24 @@
 
 namespace program {
 
+// --on-finding: what a fuzz target does with a finding of a signature new to
+// the store (fuzz/common.h): abort (crash, one crash per bug, as OSS-Fuzz
+// expects; false) or record it and go on fuzzing (keep; true).
+struct KeepMode {
+  bool keep = false;
+  operator bool() const { return keep; }  // NOLINT: reads as "keep fuzzing?"
+};
+
+// One field per row of options.def, with the row's default.
 struct Settings {
-  std::string profile = "pause-rfc";
-  rt::RuntimeKind runtime = rt::RuntimeKind::kSim;
-  uint64_t seed = 0;
-  uint64_t runs = 1;
-  StrategyKind strategy = StrategyKind::kProgram;
-  int pct_depth = 3;
-  uint64_t max_steps = rt::Options{}.max_steps;
-  uint64_t watchdog_ms = 0;  // 0: the runtime's default (rt::default_watchdog_ms())
-  double time_scale = rt::Options{}.time_scale;
-  bool detect_deadlock = rt::Options{}.detect_deadlock;
-  // fuzz_walk_sim's schedule feedback (fuzz/common.h): object pairs by default;
-  // scheduling-point pairs found the review thread's scenario less often
-  // (docs/benchmarks.md).
-  bool interleaving_feedback = false;
-  bool object_feedback = true;
-  FindingFilter stop_on;  // empty: every finding stops the search
-  // What a fuzz target does with a finding of a signature new to the store
-  // (fuzz/common.h): abort (crash-per-bug, as OSS-Fuzz expects), or record it
-  // and go on fuzzing.
-  bool keep_fuzzing = false;
-  std::string store;  // the findings store folder (report/store.h); "": none
+#define DWH_OPTION(field, type, name, def, env, parse, help) type field = def;
+#include "harness/program/options.def"
+#undef DWH_OPTION
 };
 
 struct OptionSpec {
   std::string_view name;           // "pct-depth": --pct-depth on the command line
-  std::string_view default_value;  // as text, the form set_option() accepts
+  std::string_view default_value;  // Settings{}'s value as text, the form set_option() accepts
   std::string_view env;            // "" when the option has no environment variable
   std::string_view help;
   // Parses `value` into `s`; on error returns false and sets *err (no option name).
@@ -54,12 +48,18 @@ std::span<const OptionSpec> option_table();
 const OptionSpec* find_option(std::string_view name);
 // Sets option `name` from text. Errors read "--NAME: MESSAGE".
 bool set_option(Settings* s, std::string_view name, std::string_view value, std::string* err);
-// Defaults, then the environment variable of every option that has one and is set.
-// Errors read "ENV=VALUE: MESSAGE".
-bool settings_from_env(Settings* s, std::string* err);
+// A front end's own default for one option (the text set_option() accepts).
+struct DefaultOverride {
+  std::string_view name;
+  std::string_view value;
+};
+// Defaults (the table's, then `defaults`), then the environment variable of
+// every option that has one and is set. Errors read "ENV=VALUE: MESSAGE".
+bool settings_from_env(Settings* s, std::string* err,
+                       std::initializer_list<DefaultOverride> defaults = {});
 // "--profile: ... [default: pause-rfc, env: DAMON_PROFILE]" style help suffix (an
-// empty default is left out).
-std::string option_help(const OptionSpec& o);
+// empty default is left out); `default_value` replaces the table's default.
+std::string option_help(const OptionSpec& o, std::string_view default_value = {});
 
 std::string_view runtime_name(rt::RuntimeKind k);
 std::string_view strategy_name(StrategyKind k);
