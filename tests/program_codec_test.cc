@@ -1,4 +1,7 @@
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -193,6 +196,29 @@ TEST(ProgramCodec, EncodeClampsProgramsOutsideTheLimits) {
   ASSERT_EQ(back.schedule.preemptions.size(), 1u);
   EXPECT_EQ(back.schedule.preemptions[0].delay, kMaxEncodedDelay);
   EXPECT_LE(back.schedule.preemptions[0].tid, kMaxEncodedTid);
+}
+
+// docs/formats.md is the byte format's one specification: its kind numbers and
+// the moduli it states are the codec's.
+TEST(ByteFormatSpec, KindsAndModuliAreTheCodecs) {
+  std::ifstream in(std::filesystem::path(DWH_SOURCE_DIR) / "docs" / "formats.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string doc = ss.str();
+  for (char& c : doc)
+    if (c == '\n') c = ' ';
+  std::string kinds;
+  for (int k = 0; k < kNumOpKinds; k++)
+    kinds +=
+        (k ? ", " : "Kinds: ") + std::to_string(k) + " " + op_kind_name(static_cast<OpKind>(k));
+  std::string squeezed;
+  for (char c : doc)
+    if (c != ' ' || squeezed.empty() || squeezed.back() != ' ') squeezed += c;
+  EXPECT_NE(squeezed.find(kinds + "."), std::string::npos) << kinds;
+  EXPECT_NE(squeezed.find("kind = (b & 15) % " + std::to_string(kNumOpKinds)), std::string::npos);
+  EXPECT_NE(squeezed.find("client = (b >> 4) % " + std::to_string(kMaxClients)), std::string::npos);
+  EXPECT_NE(squeezed.find("min(k % " + std::to_string(kMaxPreemptions + 1)), std::string::npos);
+  EXPECT_NE(squeezed.find("bit 5 per-thread points"), std::string::npos);
 }
 
 }  // namespace

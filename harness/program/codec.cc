@@ -1,36 +1,10 @@
-// Byte format v2 (kByteFormatVersion). Every byte string is a valid program:
-// each field is read modulo its range, so no value is rejected, and records that
-// would break a limit are dropped rather than refused.
-//
-//   [op records ...][preemption pairs, last first][k]          k < 0x80
-//   [op records ...][PCT points, last first][S1][S0][k]        k >= 0x80
-//
-// k (last byte) < 0x80: a preemption schedule with min(k % (kMaxPreemptions + 1),
-//   (size - 1) / 2) preemptions. Reading backwards from k, preemption 0 is the
-//   two bytes just before it, preemption 1 the two before those, and so on. Each
-//   pair, read backwards, is a delay byte D then a byte T:
-//     delay = D | (T >> 3) << 8   (0..8191)      tid = T & 7
-// k >= 0x80: a PCT schedule (rt::PctSchedule). Before k come the seed's low
-//   byte S0 and high byte S1 (as many as there are), then min(k & 7,
-//   (size - 3) / 2) change points, point 0 nearest, each a pair read backwards:
-//   a byte L then a byte H, point = (L | (H & 15) << 8) + 1 (1..4096). Bit 6 of
-//   k is acquire_only ("at=acquire"), bit 5 per_thread (points T@N, read only
-//   when there are points); bits 3-4 are ignored (encoded as 0).
-// v1 (before the PCT form) read every k as k % 65 preemptions.
-// Everything before the pairs is operations, read forwards. Each record starts
-// with byte 0 = kind (bits 0-3, % kNumOpKinds) | client (bits 4-7, % kMaxClients),
-// then byte 1 (and byte 2 for commit and sleep):
-//   start       b1: bits 0-1 ctx mask (0 = all ctxs), bit 2 exclusive
-//   stop        b1: bits 0-1 ctx mask (0 = all ctxs)
-//   call        b1: bits 0-1 ctx (% kMaxCtxs), bits 2-3 mode (% 3)
-//   commit      b1: bits 0-1 ctx, bits 2-3 schemes, bit 4 wmarks on, bit 5 fail;
-//               b1 bits 6-7 | b2 << 2: a 10-bit word, interval i = bits 3i..3i+2, + 1
-//   fault       b1: bit 0 (0 kthread, 1 alloc)
-//   sleep       ms = (b1 | b2 << 8) % kMaxSleepMs + 1
-//   the others  b1: bits 0-1 ctx (% kMaxCtxs)
-// Unused bits are ignored and encoded as 0. A record cut short by the end of the
-// operation bytes is ignored, and so is an operation for a client that already
-// has kMaxOpsPerClient; both keep decode total without shifting later records.
+// Byte format v2 (kByteFormatVersion), specified in docs/formats.md ("Byte
+// format"): operation records from the front, the schedule from the back, k
+// last. Every byte string is a valid program: each field is read modulo its
+// range, so no value is rejected, and records that would break a limit are
+// dropped rather than refused. A record cut short by the end of the operation
+// bytes is ignored, and so is an operation for a client that already has
+// kMaxOpsPerClient; both keep decode total without shifting later records.
 #include "harness/program/codec.h"
 
 #include <algorithm>

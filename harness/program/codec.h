@@ -4,7 +4,7 @@
 // edit to the bytes makes a small edit to the program. encode(decode(b)) decodes
 // to the same program.
 //
-// The layout is documented at the top of codec.cc and in corpus/README.md.
+// The layout is specified in docs/formats.md ("Byte format").
 // "Within limits" for the byte format means config.h's limits plus the two
 // below; a program outside them is clamped by encode_bytes().
 #pragma once

@@ -1,5 +1,5 @@
 // Private to the text format: the tokens of one "cpuN:" line to an Op. The
-// grammar is in corpus/README.md; format_op() prints the canonical form.
+// grammar is in docs/formats.md; format_op() prints the canonical form.
 #pragma once
 
 #include <string_view>

@@ -1,4 +1,4 @@
-// The text format of programs (grammar in corpus/README.md):
+// The text format of programs (grammar in docs/formats.md):
 //
 //   damon-harness program v2
 //   # free comment lines
