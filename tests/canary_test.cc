@@ -28,10 +28,10 @@ int count_findings(Kind k) {
 }
 
 TEST(Canary, LostWakeupFires) {
-  EXPECT_GE(find(Kind::kLostWakeup, true, rt::Verdict::kLostWakeup), 0);
+  EXPECT_GE(find(Kind::kLostRequest, true, rt::Verdict::kLostRequest), 0);
 }
 TEST(Canary, LostWakeupCleanTwin) {
-  EXPECT_EQ(count_findings(Kind::kLostWakeup), 0);
+  EXPECT_EQ(count_findings(Kind::kLostRequest), 0);
 }
 TEST(Canary, AbbaFires) {
   EXPECT_GE(find(Kind::kAbba, true, rt::Verdict::kDeadlock), 0);
@@ -55,8 +55,8 @@ TEST(Canary, NeverCompletedCleanTwin) {
 TEST(Canary, LostWakeupReportNamesWaiterAndDropper) {
   auto s = rt::make_random_strategy(12345);
   for (int i = 0; i < kBudget; i++) {
-    rt::RunResult r = canary::run_sim(Kind::kLostWakeup, true, *s, i);
-    if (r.verdict != rt::Verdict::kLostWakeup) continue;
+    rt::RunResult r = canary::run_sim(Kind::kLostRequest, true, *s, i);
+    if (r.verdict != rt::Verdict::kLostRequest) continue;
     ASSERT_FALSE(r.findings.empty());
     EXPECT_NE(r.findings[0].message.find("cpu0"), std::string::npos);
     EXPECT_NE(r.findings[0].message.find("worker"), std::string::npos);
@@ -176,31 +176,31 @@ TEST(CanaryOs, AViolationThatNeverEndsIsEndedAtTheWatchdog) {
       << r.findings[1].message;
 }
 
-// cpu0 waits for a completion that only the finisher completes; with
-// `finisher_waits` the finisher then waits for a second one nobody completes.
-// All threads but an unstarted finisher waiting is no deadlock yet: the
-// detector must start the finisher (as a teardown's stop may end such waits),
-// and report only once the finisher waits too.
-rt::RunResult run_finisher_case(bool finisher_waits, bool* abandoned) {
+// cpu0 waits for a completion that only the teardown completes; with
+// `teardown_waits` the teardown then waits for a second one nobody completes.
+// All threads but an unstarted teardown waiting is no deadlock yet: the
+// detector must start the teardown (as a teardown's stop may end such waits),
+// and report only once the teardown waits too.
+rt::RunResult run_teardown_case(bool teardown_waits, bool* abandoned) {
   rt::Options o;
   o.watchdog_abort = false;
   o.watchdog_ms = 30000;
-  // No grace: only the detector may start the finisher while cpu0 waits.
-  o.finisher_grace_ns = UINT64_MAX / 2;
+  // No grace: only the detector may start the teardown while cpu0 waits.
+  o.teardown_grace_ns = UINT64_MAX / 2;
   struct Shared {
     kernel::completion served{"served"}, never{"never"};
   };
   auto* s = new Shared;
   const rt::RunResult r = canary::run_os_threads(
       o,
-      [s, finisher_waits](rt::Execution& e) {
+      [s, teardown_waits](rt::Execution& e) {
         e.spawn("cpu0", rt::ThreadKind::kClient, [s] {
           init_completion(&s->served);
           wait_for_completion(&s->served);
         });
-        e.spawn("teardown", rt::ThreadKind::kFinisher, [s, finisher_waits] {
+        e.spawn("teardown", rt::ThreadKind::kTeardown, [s, teardown_waits] {
           complete(&s->served);
-          if (!finisher_waits) return;
+          if (!teardown_waits) return;
           init_completion(&s->never);
           wait_for_completion(&s->never);
         });
@@ -210,17 +210,17 @@ rt::RunResult run_finisher_case(bool finisher_waits, bool* abandoned) {
   return r;
 }
 
-TEST(CanaryOs, DeadlockDetectorStartsTheFinisherFirst) {
+TEST(CanaryOs, DeadlockDetectorStartsTheTeardownFirst) {
   bool abandoned = true;
-  EXPECT_EQ(run_finisher_case(false, &abandoned).verdict, rt::Verdict::kOk);
+  EXPECT_EQ(run_teardown_case(false, &abandoned).verdict, rt::Verdict::kOk);
   EXPECT_FALSE(abandoned);
 }
 
-// The deadlock is reported, then reclaimed: the waiting finisher is unwound, so
+// The deadlock is reported, then reclaimed: the waiting teardown is unwound, so
 // the run leaves no thread behind.
-TEST(CanaryOs, DeadlockDetectorReportsAFinisherThatWaitsToo) {
+TEST(CanaryOs, DeadlockDetectorReportsATeardownThatWaitsToo) {
   bool abandoned = true;
-  const rt::RunResult r = run_finisher_case(true, &abandoned);
+  const rt::RunResult r = run_teardown_case(true, &abandoned);
   EXPECT_FALSE(abandoned);
   ASSERT_EQ(r.verdict, rt::Verdict::kDeadlock);
   ASSERT_EQ(r.findings[0].blocked.size(), 1u);

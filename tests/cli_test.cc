@@ -17,6 +17,7 @@
 #include "harness/program/load.h"
 #include "harness/program/options.h"
 #include "harness/program/text.h"
+#include "temp_dir.h"
 
 namespace {
 
@@ -49,22 +50,9 @@ Result run(const std::string& args, const std::string& env = "") {
   return r;
 }
 
-class TempDir {
+class TempDir : public dwh_testing::TempDir {
  public:
-  TempDir() {
-    char tmpl[] = "/tmp/cli_test.XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string file(const std::string& name, const std::string& text) const {
-    const std::string p = (path_ / name).string();
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
+  TempDir() : dwh_testing::TempDir("cli_test") {}
 };
 
 // From v7.0.y on, damos_walk() on a context never started is the caller's fault
@@ -253,7 +241,7 @@ TEST(Finding, FileParsesAndNoDetailLineReadsAsAnExpectation) {
   program::ParseError err;
   ASSERT_TRUE(program::parse_program("damon-harness program v1\ncpu0: walk ctx0\nschedule: 1:0\n",
                                      &f.program, &err));
-  f.verdict = rt::Verdict::kLostWakeup;
+  f.verdict = rt::Verdict::kLostRequest;
   f.finding.message = "cpu0 waits\nforever";
   f.finding.detail = "expect nothing: ok\n# expect v6.14: ok\n";
   f.profile = "pause-rfc";

@@ -281,7 +281,7 @@ TEST(CallList, SwappedListAddTailLosesARequest) {
     });
     const rt::RunResult res = r.run();
     if (std::string(prof) == "v6.17") {
-      EXPECT_EQ(res.verdict, rt::Verdict::kLostWakeup) << prof;
+      EXPECT_EQ(res.verdict, rt::Verdict::kLostRequest) << prof;
     } else {
       EXPECT_EQ(res.verdict, rt::Verdict::kOk)
           << prof << (res.findings.empty() ? "" : ": " + res.findings[0].message);

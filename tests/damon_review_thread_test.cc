@@ -156,7 +156,7 @@ Outcome run_scenario(const char* profile, rt::Strategy* replay = nullptr,
     EXPECT_EQ(damon::damon_start(&sc.ctx, 1, false), 0);
     sc.restarted = true;
   });
-  e->spawn("teardown", rt::ThreadKind::kFinisher, [&] { damon::damon_stop(&sc.ctx, 1); });
+  e->spawn("teardown", rt::ThreadKind::kTeardown, [&] { damon::damon_stop(&sc.ctx, 1); });
   out.res = e->run();
   out.phase = scripted.phase();
   return out;
@@ -176,7 +176,7 @@ std::string describe(const Outcome& o) {
 TEST(ReviewThread, ThreeCpuRestartLosesTheSecondWalk) {
   for (const char* prof : {"v7.0-rc", "pause-rfc", "v7.0"}) {
     Outcome o = run_scenario(prof);
-    ASSERT_EQ(o.res.verdict, rt::Verdict::kLostWakeup) << prof << ": " << describe(o);
+    ASSERT_EQ(o.res.verdict, rt::Verdict::kLostRequest) << prof << ": " << describe(o);
     EXPECT_EQ(o.sc.first_ret, -EINVAL) << prof;
     EXPECT_FALSE(o.sc.second_done) << prof;
     const rt::Finding& f = o.res.findings.at(0);
@@ -187,7 +187,7 @@ TEST(ReviewThread, ThreeCpuRestartLosesTheSecondWalk) {
     // The recorded schedule replays to the same verdict and trace.
     auto replay = rt::make_schedule_strategy(o.res.schedule);
     Outcome again = run_scenario(prof, replay.get());
-    EXPECT_EQ(again.res.verdict, rt::Verdict::kLostWakeup) << prof;
+    EXPECT_EQ(again.res.verdict, rt::Verdict::kLostRequest) << prof;
     EXPECT_EQ(again.res.trace_hash, o.res.trace_hash) << prof;
   }
 }

@@ -193,8 +193,8 @@ ModelSearch explore_model(const std::string& profile, int k, bool stop_on_lost) 
     const std::string key =
         std::string(rt::verdict_name(o.verdict)) + " " + rt::format_schedule(o.run.schedule);
     m.found.emplace(key, preemptions);
-    if (o.verdict == rt::Verdict::kLostWakeup) m.lost++;
-    return stop_on_lost && o.verdict == rt::Verdict::kLostWakeup;
+    if (o.verdict == rt::Verdict::kLostRequest) m.lost++;
+    return stop_on_lost && o.verdict == rt::Verdict::kLostRequest;
   });
   return m;
 }
@@ -217,7 +217,7 @@ TEST(ExploreModel, ReviewScenarioLostRequestNeedsThreePreemptionsOnPauseRfc) {
           << err;
       program::RunConfig rc;
       rc.profile = program::find_profile("pause-rfc");
-      EXPECT_EQ(program::execute(p, rc).verdict, rt::Verdict::kLostWakeup);
+      EXPECT_EQ(program::execute(p, rc).verdict, rt::Verdict::kLostRequest);
     }
 }
 
@@ -321,7 +321,7 @@ TEST(ExploreReport, MinimizeReportsTheFewestPreemptions) {
   cfg.run.options.record_trace = false;
   cfg.max_preemptions = 3;
   program::explore(p, cfg, [&](const program::Outcome& o, int) {
-    if (o.verdict != rt::Verdict::kLostWakeup) return false;
+    if (o.verdict != rt::Verdict::kLostRequest) return false;
     std::string err;
     written = program::write_file_atomic(path, program::print_program(o.replay), &err);
     return true;
@@ -338,7 +338,7 @@ TEST(ExploreReport, MinimizeReportsTheFewestPreemptions) {
   EXPECT_LE(min.schedule.preemptions.size(), 3u);
   program::RunConfig rc;
   rc.profile = cfg.run.profile;
-  EXPECT_EQ(program::execute(min, rc).verdict, rt::Verdict::kLostWakeup);
+  EXPECT_EQ(program::execute(min, rc).verdict, rt::Verdict::kLostRequest);
 }
 
 }  // namespace

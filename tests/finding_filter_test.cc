@@ -41,21 +41,21 @@ TEST(FindingFilter, EmptySelectsEverything) {
   const FindingFilter f = parsed("");
   EXPECT_TRUE(f.empty());
   EXPECT_TRUE(f.matches(Verdict::kDeadlock, ""));
-  EXPECT_TRUE(f.matches(Verdict::kLostWakeup, "damon_call:wait_for_completion"));
+  EXPECT_TRUE(f.matches(Verdict::kLostRequest, "damon_call:wait_for_completion"));
 }
 
 TEST(FindingFilter, VerdictAndSiteFunction) {
   const FindingFilter f = parsed("lost-request@damos_walk,watchdog-hang@damos_walk");
   EXPECT_FALSE(f.empty());
   EXPECT_EQ(f.text(), "lost-request@damos_walk,watchdog-hang@damos_walk");
-  EXPECT_TRUE(f.matches(Verdict::kLostWakeup, "damos_walk:wait_for_completion"));
+  EXPECT_TRUE(f.matches(Verdict::kLostRequest, "damos_walk:wait_for_completion"));
   EXPECT_TRUE(f.matches(Verdict::kWatchdogHang, "damos_walk:wait_for_completion"));
-  EXPECT_TRUE(f.matches(Verdict::kLostWakeup, "damos_walk"));
+  EXPECT_TRUE(f.matches(Verdict::kLostRequest, "damos_walk"));
   EXPECT_FALSE(f.matches(Verdict::kDeadlock, "damos_walk:wait_for_completion"));
-  EXPECT_FALSE(f.matches(Verdict::kLostWakeup, "damon_call:wait_for_completion"));
-  EXPECT_FALSE(f.matches(Verdict::kLostWakeup, "damos_walk_cancel:unset request"))
+  EXPECT_FALSE(f.matches(Verdict::kLostRequest, "damon_call:wait_for_completion"));
+  EXPECT_FALSE(f.matches(Verdict::kLostRequest, "damos_walk_cancel:unset request"))
       << "@FUNC names a whole function, not a prefix";
-  EXPECT_FALSE(f.matches(Verdict::kLostWakeup, ""));
+  EXPECT_FALSE(f.matches(Verdict::kLostRequest, ""));
 }
 
 TEST(FindingFilter, VerdictAloneSelectsAnySite) {

@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include "temp_dir.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -48,22 +50,9 @@ std::string target(const char* name) {
   return (bin_dir() / name).string();
 }
 
-class TempDir {
+class TempDir : public dwh_testing::TempDir {
  public:
-  TempDir() {
-    char tmpl[] = "/tmp/fuzz_replay_test.XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string file(const std::string& name, const std::string& text) const {
-    const std::string p = (path_ / name).string();
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
+  TempDir() : dwh_testing::TempDir("fuzz_replay_test") {}
 };
 
 size_t count_txt(const fs::path& dir) {

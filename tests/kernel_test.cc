@@ -142,7 +142,7 @@ TEST(Reach, DroppingTheLastReferenceToAWaitedRequestIsALostRequest) {
     mutex_unlock(&lock);
   });
   rt::RunResult res = r.e->run();
-  ASSERT_EQ(res.verdict, rt::Verdict::kLostWakeup);
+  ASSERT_EQ(res.verdict, rt::Verdict::kLostRequest);
   EXPECT_NE(res.findings[0].message.find("cpu0"), std::string::npos);
 }
 

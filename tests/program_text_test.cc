@@ -138,7 +138,7 @@ TEST(ProgramText, WholeProgramPrintsCanonically) {
   EXPECT_EQ(p.comments[1], "");
   ASSERT_EQ(p.expects.size(), 2u);
   EXPECT_EQ(p.expects[0].profile, "pause-rfc");
-  EXPECT_EQ(p.expects[0].verdict, rt::Verdict::kLostWakeup);
+  EXPECT_EQ(p.expects[0].verdict, rt::Verdict::kLostRequest);
   EXPECT_EQ(p.expects[1].verdict, rt::Verdict::kOk);
   EXPECT_EQ(p.schedule.preemptions, (std::vector<rt::Preemption>{{3, 1}, {0, 2}}));
 }
@@ -403,7 +403,7 @@ TEST(ScheduleText, PctRunReplaysFromItsRecordedPreemptions) {
   cfg.profile = program::find_profile("pause-rfc");
   ASSERT_NE(cfg.profile, nullptr);
   const Outcome pct = execute(p, cfg);
-  EXPECT_EQ(pct.verdict, rt::Verdict::kLostWakeup) << pct.summary();
+  EXPECT_EQ(pct.verdict, rt::Verdict::kLostRequest) << pct.summary();
   ASSERT_FALSE(pct.replay.schedule.pct.has_value());
   ASSERT_FALSE(pct.replay.schedule.preemptions.empty());
   const Outcome again = execute(pct.replay, cfg);
@@ -417,11 +417,11 @@ TEST(ScheduleText, PctRunReplaysFromItsRecordedPreemptions) {
   // cancel's second lock, just after its complete()).
   p.schedule.pct = rt::PctSchedule{
       1, {rt::PctSchedule::thread_point(0, 3), rt::PctSchedule::thread_point(4, 4)}, true, true};
-  EXPECT_EQ(execute(p, cfg).verdict, rt::Verdict::kLostWakeup);
+  EXPECT_EQ(execute(p, cfg).verdict, rt::Verdict::kLostRequest);
   // The same counts hold with more operations on cpu1.
   p.ops[1].push_back(Op{});  // cpu1: is_running ctx0
   p.ops[1].push_back(Op{});
-  EXPECT_EQ(execute(p, cfg).verdict, rt::Verdict::kLostWakeup);
+  EXPECT_EQ(execute(p, cfg).verdict, rt::Verdict::kLostRequest);
 }
 
 TEST(VerdictNames, RoundTripAndClassify) {

@@ -91,7 +91,7 @@ TEST(Classify, ADeterministicFindingGetsTheClassOfItsVerdict) {
   const std::pair<Verdict, TriageClass> want[] = {
       {Verdict::kDeadlock, TriageClass::kDeadlock},
       {Verdict::kWatchdogHang, TriageClass::kDeadlock},
-      {Verdict::kLostWakeup, TriageClass::kLostRequest},
+      {Verdict::kLostRequest, TriageClass::kLostRequest},
       {Verdict::kLivelock, TriageClass::kLivelock},
       {Verdict::kUseAfterFree, TriageClass::kUseAfterFree},
       {Verdict::kDoubleFree, TriageClass::kUseAfterFree},
@@ -114,9 +114,9 @@ TEST(Classify, ASanitizerReportWinsOverTheReplays) {
 }
 
 TEST(Classify, ReplaysThatDisagreeAreTheHarnesssBug) {
-  EXPECT_EQ(report::classify(sim(10, 9, Verdict::kLostWakeup), SanitizerKind::kNone),
+  EXPECT_EQ(report::classify(sim(10, 9, Verdict::kLostRequest), SanitizerKind::kNone),
             TriageClass::kHarnessBug);
-  EXPECT_EQ(report::classify(sim(10, 10, Verdict::kLostWakeup, true), SanitizerKind::kNone),
+  EXPECT_EQ(report::classify(sim(10, 10, Verdict::kLostRequest, true), SanitizerKind::kNone),
             TriageClass::kHarnessBug);
   EXPECT_EQ(report::classify(sim(10, 10, Verdict::kHarnessBug), SanitizerKind::kNone),
             TriageClass::kHarnessBug);
@@ -156,7 +156,7 @@ TEST(Classify, RecordedInputsReplayToTheirClass) {
 TEST(Signature, OneBugReachedByDifferentProgramsHasOneSignature) {
   const report::Signature lost = signature_on(data("lost-walk-restart.txt"));
   EXPECT_EQ(lost.key(), signature_on(data("lost-walk-fresh-ctx.txt")).key());
-  EXPECT_EQ(lost.verdict, Verdict::kLostWakeup);
+  EXPECT_EQ(lost.verdict, Verdict::kLostRequest);
   const std::set<std::string> facts(lost.facts.begin(), lost.facts.end());
   EXPECT_TRUE(facts.count("func damos_walk_cancel")) << lost.key();
   EXPECT_TRUE(facts.count("wait damos_walk:wait_for_completion")) << lost.key();

@@ -164,18 +164,18 @@ TEST(Sim, LivelockBudget) {
   EXPECT_NE(res.findings[0].message.find("cpu0"), std::string::npos);
 }
 
-TEST(Sim, FinisherRunsOnlyAfterClientsQuiesce) {
+TEST(Sim, TeardownRunsOnlyAfterClientsQuiesce) {
   auto s = rt::make_random_strategy(11);
   for (int i = 0; i < 100; i++) {
     SimRun r(*s, i);
-    bool client_done = false, finisher_saw_done = false;
+    bool client_done = false, teardown_saw_done = false;
     r.e->spawn("cpu0", rt::ThreadKind::kClient, [&] {
       for (int k = 0; k < 5; k++) kernel::shared_access_at(RT_SITE("work"));
       client_done = true;
     });
-    r.e->spawn("teardown", rt::ThreadKind::kFinisher, [&] { finisher_saw_done = client_done; });
+    r.e->spawn("teardown", rt::ThreadKind::kTeardown, [&] { teardown_saw_done = client_done; });
     EXPECT_EQ(r.e->run().verdict, rt::Verdict::kOk);
-    EXPECT_TRUE(finisher_saw_done);
+    EXPECT_TRUE(teardown_saw_done);
   }
 }
 

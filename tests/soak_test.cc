@@ -46,7 +46,7 @@ const std::map<std::string, std::set<Verdict>>& known() {
       {"v6.14", {Verdict::kUseAfterFree, Verdict::kReturnContract}},
       // F1 (C2 leaves a stack control linked; sysfs frees a linked control);
       // F3: swapped list_add_tail drops queued requests (lost, leaked); F9.
-      {"v6.17", {Verdict::kUseAfterFree, Verdict::kLostWakeup, Verdict::kLeak}},
+      {"v6.17", {Verdict::kUseAfterFree, Verdict::kLostRequest, Verdict::kLeak}},
       // F1 (W1 until d210fdcac9c0); F4: stale walk_completed after a cancel;
       // F5: damon_call() vs kdamond_fn() exit race (hang, leaked repeat control); F9.
       {"v6.19",
@@ -55,10 +55,10 @@ const std::map<std::string, std::set<Verdict>>& known() {
       // F4, F5, F9, and F6 (the review thread's scenario, lost request).
       {"v7.0-rc",
        {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLivelock, Verdict::kLeak,
-        Verdict::kLostWakeup, Verdict::kUseAfterFree}},
+        Verdict::kLostRequest, Verdict::kUseAfterFree}},
       {"pause-rfc",
        {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLivelock, Verdict::kLeak,
-        Verdict::kLostWakeup, Verdict::kUseAfterFree}},
+        Verdict::kLostRequest, Verdict::kUseAfterFree}},
       // F4, F5 (the fix is to damos_walk_cancel only), F9.
       {"pause-rfc-fix",
        {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLivelock, Verdict::kLeak,
@@ -66,7 +66,7 @@ const std::map<std::string, std::set<Verdict>>& known() {
       // The v7.0 tag behaves as v7.0-rc (the exit-race fixes came with 7.0.y).
       {"v7.0",
        {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLivelock, Verdict::kLeak,
-        Verdict::kLostWakeup, Verdict::kUseAfterFree}},
+        Verdict::kLostRequest, Verdict::kUseAfterFree}},
       // F4, F9.
       {"v7.0.y", {Verdict::kReturnContract, Verdict::kUseAfterFree}},
       {"mm-new", {Verdict::kReturnContract, Verdict::kUseAfterFree}},

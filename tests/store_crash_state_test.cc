@@ -124,7 +124,7 @@ std::vector<FindingRun> regression_runs() {
   EXPECT_TRUE(
       program::list_inputs(std::string(DWH_SOURCE_DIR) + "/corpus/regression", &files, &err));
   program::Settings s;
-  const damon::Profile* profile = damon::find_profile(s.profile);
+  const program::ProfileInfo* profile = program::find_profile(s.profile);
   std::vector<FindingRun> runs;
   for (const std::string& f : files) {
     std::string text;

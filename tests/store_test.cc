@@ -90,7 +90,7 @@ TEST(Store, FirstFindingOnceLaterHitsCount) {
 TEST(Store, ProcessesSharingTheFolder) {
   TempDir d;
   constexpr int kProcs = 4, kHits = 200;
-  const report::Signature a = sig(rt::Verdict::kLostWakeup, "wait a:b");
+  const report::Signature a = sig(rt::Verdict::kLostRequest, "wait a:b");
   const report::Signature b = sig(rt::Verdict::kUseAfterFree, "access c:d");
   std::vector<pid_t> kids;
   for (int i = 0; i < kProcs; i++) {
@@ -171,7 +171,7 @@ report::Signature run_signature(const std::string& file, const char* profile) {
       program::read_file(std::string(DWH_SOURCE_DIR) + "/corpus/regression/" + file, &text, &err))
       << err;
   program::RunConfig cfg;
-  cfg.profile = damon::find_profile(profile);
+  cfg.profile = program::find_profile(profile);
   return report::signature_of(program::execute(program::testing::parse_text(text), cfg));
 }
 
@@ -197,7 +197,7 @@ TEST(Known, SelectsBySignatureNotByVerdict) {
   EXPECT_TRUE(report::selects(filter, planted.verdict, none, planted, "mm-new"));
   // Documented on the profiles the file lists only: F3 is 6.17's.
   const report::Signature f3 = run_signature("call-list-add-tail.txt", "v6.17");
-  ASSERT_EQ(f3.verdict, rt::Verdict::kLostWakeup) << f3.key();
+  ASSERT_EQ(f3.verdict, rt::Verdict::kLostRequest) << f3.key();
   ASSERT_NE(report::documented(f3, "v6.17"), nullptr) << f3.key();
   EXPECT_EQ(report::documented(f3, "pause-rfc"), nullptr);
   EXPECT_TRUE(report::selects(filter, f3.verdict, none, f3, "pause-rfc"));

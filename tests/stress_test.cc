@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/program/text.h"
+#include "temp_dir.h"
 
 namespace {
 
@@ -40,17 +41,9 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-class TempDir {
+class TempDir : public dwh_testing::TempDir {
  public:
-  TempDir() {
-    char tmpl[] = "/tmp/stress_test.XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
+  TempDir() : dwh_testing::TempDir("stress_test") {}
 };
 
 // One damon-stress process, its stdout and stderr kept in files of `dir`.

@@ -280,8 +280,8 @@ rt::RunResult run_shared_control(const dwh_tree& t, uint64_t seed, bool frame_ow
     ctx = t.build_ctx(&p);
     EXPECT_EQ(t.start(&ctx, 1, false), 0);
   });
-  // A finisher stops the ctx once the clients are done, as the executor's teardown does.
-  r.e->spawn("teardown", rt::ThreadKind::kFinisher, [&t] { t.stop(&ctx, 1); });
+  // A teardown stops the ctx once the clients are done, as the executor's teardown does.
+  r.e->spawn("teardown", rt::ThreadKind::kTeardown, [&t] { t.stop(&ctx, 1); });
   return r.e->run();
 }
 

@@ -120,7 +120,7 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
   for (int c = 0; c < nr_clients; c++) {
     e->spawn("cpu" + std::to_string(c), rt::ThreadKind::kClient, [s, c] { client_body(*s, c); });
   }
-  e->spawn("teardown", rt::ThreadKind::kFinisher,
+  e->spawn("teardown", rt::ThreadKind::kTeardown,
            [s, nr_clients] { teardown_body(*s, nr_clients); });
   e->spawn("setup", rt::ThreadKind::kSetup, [s] { setup_contexts(*s); });
   kernel::World* w = world.get();

@@ -33,7 +33,7 @@ TriageClass class_of_verdict(rt::Verdict v) {
     case rt::Verdict::kDeadlock:
     case rt::Verdict::kWatchdogHang:
       return TriageClass::kDeadlock;
-    case rt::Verdict::kLostWakeup:
+    case rt::Verdict::kLostRequest:
       return TriageClass::kLostRequest;
     case rt::Verdict::kLivelock:
       return TriageClass::kLivelock;

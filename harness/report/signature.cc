@@ -45,7 +45,7 @@ void add_hang_facts(const program::Outcome& o, const rt::Finding& f,
     if (!is_client_thread(b.thread)) continue;
     // A lost request stops the run at the drop, wherever the other clients
     // happen to be: only its waiter belongs to the bug.
-    if (f.verdict == rt::Verdict::kLostWakeup && f.tid >= 0 && b.tid != f.tid) continue;
+    if (f.verdict == rt::Verdict::kLostRequest && f.tid >= 0 && b.tid != f.tid) continue;
     out->push_back("wait " + b.wait_site);
     const int client = client_of(b.thread);
     for (const program::OpResult& r : o.results) {
@@ -55,7 +55,7 @@ void add_hang_facts(const program::Outcome& o, const rt::Finding& f,
     }
   }
   const bool stable_site =
-      f.verdict == rt::Verdict::kDeadlock || f.verdict == rt::Verdict::kLostWakeup;
+      f.verdict == rt::Verdict::kDeadlock || f.verdict == rt::Verdict::kLostRequest;
   if (stable_site && !f.site.empty() && f.site != "?") out->push_back("detected " + f.site);
   const std::string func = function_in_message(f.message);
   if (!func.empty()) out->push_back("func " + func);

@@ -85,7 +85,7 @@ class Builder {
     if (k == rt::ThreadKind::kSetup && !opt_.show_all && o_.replay.setup.empty()) return false;
     if (opt_.show_all) return true;
     if (hidden_label(site->label)) return false;
-    if (k != rt::ThreadKind::kFinisher) return true;
+    if (k != rt::ThreadKind::kTeardown) return true;
     const std::string_view f = site->func;
     return f != "damon_is_running" && f != "teardown_body";
   }

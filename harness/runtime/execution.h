@@ -29,9 +29,9 @@ enum class RuntimeKind : uint8_t { kSim, kOs };
 enum class ThreadKind : uint8_t {
   kClient,    // an API caller; the run's liveness is about these
   kKthread,   // a worker thread started by the code under test
-  kFinisher,  // runs only once every client has finished or is blocked
+  kTeardown,  // runs only once every client has finished or is blocked
   kSetup,     // runs first, to its end; while it waits only the kthreads it started run,
-              // and no client or finisher starts before it has ended
+              // and no client or teardown starts before it has ended
 };
 
 class Execution;
@@ -123,10 +123,10 @@ struct Options {
   uint64_t run_budget_ms = 0;
   uint32_t perturb_seed = 0;  // os: 0 = no timing perturbation
   uint8_t perturb_rate = 0;   // os: 0..255, chance per point of a yield, spin or short sleep
-  // The finisher starts once every client has finished, or every client is
+  // The teardown starts once every client has finished, or every client is
   // finished, blocked or sleeping and none finished an operation for this long
   // (virtual ns). Longer than the longest sleep operation.
-  uint64_t finisher_grace_ns = 1500ull * 1000000;
+  uint64_t teardown_grace_ns = 1500ull * 1000000;
   // os: on a watchdog hang, abort() the process (so a fuzzer keeps the input)
   // instead of returning the verdict with the hung threads detached.
   bool watchdog_abort = true;
@@ -224,9 +224,9 @@ class Execution {
   // Appends stack_of(tid) to *out; the sim runtime does so without a string of
   // its own (the lifetime table keeps the stack of every death).
   virtual void append_stack(int tid, std::string* out) const { *out += stack_of(tid); }
-  // A client made progress (finished an operation). The finisher starts once
+  // A client made progress (finished an operation). The teardown starts once
   // every client is finished, blocked or sleeping and none made progress for
-  // Options::finisher_grace_ns. Not a scheduling point.
+  // Options::teardown_grace_ns. Not a scheduling point.
   virtual void progress() = 0;
   // Free-form trace annotation (an op and its return value); kept only when
   // tracing. Not a scheduling point.

@@ -142,7 +142,7 @@ OsExecution::OsExecution(const Options& options)
 
 OsExecution::~OsExecution() {
   for (int i = 0; i < nslots_.load(); i++) {
-    Slot& s = slots_[i];
+    ThreadSlot& s = slots_[i];
     if (!s.worker) continue;
     wait_done(i);
     WorkerPool::get().release(static_cast<WorkerPool::Worker*>(s.worker));
@@ -151,7 +151,7 @@ OsExecution::~OsExecution() {
 
 // As pthread_join(): everything the thread did happens before the return.
 void OsExecution::wait_done(int tid) {
-  Slot& s = slots_[tid];
+  ThreadSlot& s = slots_[tid];
   std::unique_lock<std::mutex> g(s.done_mu);
   s.done_cv.wait(g, [&] { return s.done; });
 }
@@ -185,18 +185,18 @@ int OsExecution::spawn(std::string name, ThreadKind kind, std::function<void()> 
     slots_.ensure(tid);
     nslots_.store(tid + 1, std::memory_order_release);
   }
-  Slot& s = slots_[tid];
+  ThreadSlot& s = slots_[tid];
   s.name = std::move(name);
   s.kind = kind;
   s.body = std::move(body);
   s.rng = opts_.perturb_seed * 0x9e3779b97f4a7c15ull + static_cast<uint64_t>(tid) + 1;
   s.ready.store(true, std::memory_order_release);
-  if (tl_tid >= 0 && kind != ThreadKind::kFinisher) start(tid);
+  if (tl_tid >= 0 && kind != ThreadKind::kTeardown) start(tid);
   return tid;
 }
 
 void OsExecution::start(int tid) {
-  Slot& s = slots_[tid];
+  ThreadSlot& s = slots_[tid];
   s.started.store(true);
   auto* w = WorkerPool::get().acquire();
   s.worker = w;
@@ -208,15 +208,15 @@ void OsExecution::start(int tid) {
 
 // The thread reads nothing its creator wrote before this acquire.
 void OsExecution::thread_entry(void* slot) {
-  Slot* s = static_cast<Slot*>(slot);
+  ThreadSlot* s = static_cast<ThreadSlot*>(slot);
   tsan_acquire(s);
   s->owner->thread_main(s->tid, s);
 }
 
-void OsExecution::thread_main(int tid, Slot* slot) {
+void OsExecution::thread_main(int tid, ThreadSlot* slot) {
   set_current(this);
   tl_tid = tid;
-  Slot& s = *slot;
+  ThreadSlot& s = *slot;
   try {
     s.body();
   } catch (AbortRun&) {
@@ -253,14 +253,14 @@ void OsExecution::monitor_wait() {
   monitor_kicked_ = false;
 }
 
-bool OsExecution::finisher_eligible(uint64_t now) {
-  const uint64_t grace = static_cast<uint64_t>(opts_.finisher_grace_ns * opts_.time_scale);
+bool OsExecution::teardown_eligible(uint64_t now) {
+  const uint64_t grace = static_cast<uint64_t>(opts_.teardown_grace_ns * opts_.time_scale);
   const int n = nslots_.load(std::memory_order_relaxed);
   bool all_done = true;
   for (int i = 0; i < n; i++) {
-    const Slot* p = slots_.get(i);
+    const ThreadSlot* p = slots_.get(i);
     if (!p) continue;
-    const Slot& s = *p;
+    const ThreadSlot& s = *p;
     if (!s.ready.load(std::memory_order_acquire) || s.kind != ThreadKind::kClient) continue;
     if (s.finished.load()) continue;
     all_done = false;
@@ -275,7 +275,7 @@ bool OsExecution::finisher_eligible(uint64_t now) {
 
 RunResult OsExecution::run() {
   const uint64_t t0 = real_ns();
-  int finisher = -1;
+  int teardown = -1;
   const int n0 = nslots_.load();
   for (int i = 0; i < n0; i++) {
     if (slots_[i].kind != ThreadKind::kSetup) continue;
@@ -284,8 +284,8 @@ RunResult OsExecution::run() {
   }
   for (int i = 0; i < n0; i++) {
     if (slots_[i].kind == ThreadKind::kSetup) continue;
-    if (slots_[i].kind == ThreadKind::kFinisher) {
-      finisher = i;
+    if (slots_[i].kind == ThreadKind::kTeardown) {
+      teardown = i;
       continue;
     }
     start(i);
@@ -294,18 +294,18 @@ RunResult OsExecution::run() {
     monitor_wait();
     const uint64_t now = real_ns();
     note_poll(now);
-    if (finisher >= 0 && !slots_[finisher].started.load() && finisher_eligible(now)) {
-      start(finisher);
+    if (teardown >= 0 && !slots_[teardown].started.load() && teardown_eligible(now)) {
+      start(teardown);
     }
     bool all_done = true;
     const int n = nslots_.load(std::memory_order_relaxed);
     for (int i = 0; i < n; i++) {
-      const Slot* p = slots_.get(i);
+      const ThreadSlot* p = slots_.get(i);
       if (!p || !p->ready.load(std::memory_order_acquire)) continue;
       if (!p->finished.load()) all_done = false;
     }
-    if (all_done && (finisher < 0 || slots_[finisher].started.load())) break;
-    if (check_deadlock(now, finisher) || check_watchdog(now)) break;
+    if (all_done && (teardown < 0 || slots_[teardown].started.load())) break;
+    if (check_deadlock(now, teardown) || check_watchdog(now)) break;
     // After a caller-contract violation the verdict is settled; what follows
     // is its consequence. A run that then outlives the watchdog timeout is
     // ended now rather than at the run budget.

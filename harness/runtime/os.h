@@ -1,7 +1,7 @@
 // The free-running runtime: one OS thread per model thread (pooled across runs,
 // os.cc), real mutexes and condition variables, real time scaled by
 // Options::time_scale. The thread that calls run() is the monitor: it starts the
-// finisher when the clients are quiet, is the deadlock detector and the
+// teardown when the clients are quiet, is the deadlock detector and the
 // watchdog, and ends a run that will not end by itself (reclaim()). Everything
 // the monitor reads is a relaxed atomic or read under TSan ignore annotations,
 // so the harness adds no happens-before edges between model threads and
@@ -62,7 +62,7 @@ class OsExecution final : public Execution {
   static constexpr int kMaxFrames = 16;
   static constexpr int kRecent = 8;
   enum WaitKind : uint8_t { kNone, kMutex, kEvent, kJoin };
-  struct Slot {
+  struct ThreadSlot {
     std::string name;
     ThreadKind kind = ThreadKind::kClient;
     std::function<void()> body;
@@ -110,10 +110,10 @@ class OsExecution final : public Execution {
   void reclaim();
   // Called by a primitive: if the run is being reclaimed and this thread is not
   // unwinding yet, parks until its turn, then throws AbortRun.
-  void abort_point(Slot& s);
+  void abort_point(ThreadSlot& s);
   void wait_done(int tid);               // until thread tid's body has returned
   static void thread_entry(void* slot);  // a pooled worker's job
-  void thread_main(int tid, Slot* slot);
+  void thread_main(int tid, ThreadSlot* slot);
   // A model thread finished: the monitor polls now rather than at its next
   // millisecond (invisible to TSan, like every monitor read).
   void kick_monitor();
@@ -122,7 +122,7 @@ class OsExecution final : public Execution {
   void clear_wait();
   void perturb();
   uint64_t real_ns() const;
-  bool finisher_eligible(uint64_t now);
+  bool teardown_eligible(uint64_t now);
   bool check_watchdog(uint64_t now);
   // Deadlock detection (Options::detect_deadlock). A poll is quiet when every
   // started, unfinished thread waits on a mutex someone holds, a completion
@@ -131,10 +131,10 @@ class OsExecution final : public Execution {
   // Three quiet polls in a row with one signature prove a deadlock: no thread
   // left or entered a wait over the middle poll, so what it read was one
   // instant's state, and no thread was left running to change it. The first
-  // such deadlock starts a finisher that has not started (as the sim runtime
+  // such deadlock starts a teardown that has not started (as the sim runtime
   // does when nothing can make time pass); the next one is reported.
   bool quiet_poll(uint64_t* sig) const;
-  bool check_deadlock(uint64_t now, int finisher);
+  bool check_deadlock(uint64_t now, int teardown);
   // The run outlived Options::run_budget_ms: report a livelock with every
   // thread's state, then abort or abandon the run as on a hang.
   void over_budget(uint64_t now);
@@ -175,26 +175,27 @@ class OsExecution final : public Execution {
     }
     SlotTable(const SlotTable&) = delete;
     SlotTable& operator=(const SlotTable&) = delete;
-    // Slot i of a thread already spawned (its spawn happened before).
-    Slot& operator[](int i) {
+    // ThreadSlot i of a thread already spawned (its spawn happened before).
+    ThreadSlot& operator[](int i) {
       return chunks_[i / kChunk].load(std::memory_order_relaxed)[i % kChunk];
     }
-    const Slot& operator[](int i) const {
+    const ThreadSlot& operator[](int i) const {
       return chunks_[i / kChunk].load(std::memory_order_relaxed)[i % kChunk];
     }
-    // Slot i as the monitor sees it: nullptr while its chunk is not published.
-    const Slot* get(int i) const {
-      const Slot* c = chunks_[i / kChunk].load(std::memory_order_acquire);
+    // ThreadSlot i as the monitor sees it: nullptr while its chunk is not published.
+    const ThreadSlot* get(int i) const {
+      const ThreadSlot* c = chunks_[i / kChunk].load(std::memory_order_acquire);
       return c ? c + i % kChunk : nullptr;
     }
     void ensure(int i) {  // spawn, under spawn_mu_
-      std::atomic<Slot*>& c = chunks_[i / kChunk];
-      if (!c.load(std::memory_order_relaxed)) c.store(new Slot[kChunk], std::memory_order_release);
+      std::atomic<ThreadSlot*>& c = chunks_[i / kChunk];
+      if (!c.load(std::memory_order_relaxed))
+        c.store(new ThreadSlot[kChunk], std::memory_order_release);
     }
 
    private:
-    Slot first_[kChunk];
-    std::array<std::atomic<Slot*>, kMaxThreads / kChunk> chunks_{};
+    ThreadSlot first_[kChunk];
+    std::array<std::atomic<ThreadSlot*>, kMaxThreads / kChunk> chunks_{};
   };
   SlotTable slots_;
   std::atomic<int> nslots_{0};

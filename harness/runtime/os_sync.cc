@@ -11,7 +11,7 @@
 namespace rt {
 
 void OsExecution::set_wait(WaitKind k, const void* obj, const Site* site) {
-  Slot& s = slots_[self()];
+  ThreadSlot& s = slots_[self()];
   s.wait_obj.store(obj, std::memory_order_relaxed);
   s.wait_site.store(site, std::memory_order_relaxed);
   s.wait_since.store(real_ns(), std::memory_order_relaxed);
@@ -24,7 +24,7 @@ void OsExecution::clear_wait() {
 
 void OsExecution::perturb() {
   if (!opts_.perturb_rate) return;
-  Slot& s = slots_[self()];
+  ThreadSlot& s = slots_[self()];
   s.rng ^= s.rng << 13;
   s.rng ^= s.rng >> 7;
   s.rng ^= s.rng << 17;
@@ -53,7 +53,7 @@ void OsExecution::perturb() {
   }
 }
 
-void OsExecution::abort_point(Slot& s) {
+void OsExecution::abort_point(ThreadSlot& s) {
   if (!aborting_.load() || s.unwinding) return;
   s.stopped.store(true);
   // Parked until reclaim() gives this thread its turn; for good (and slowly) if
@@ -69,7 +69,7 @@ void OsExecution::abort_point(Slot& s) {
 void OsExecution::point(const Site* site) {
   const int tid = self();
   if (tid < 0) return;
-  Slot& s = slots_[tid];
+  ThreadSlot& s = slots_[tid];
   abort_point(s);
   // An abandoned run's threads park at their next point: a livelocked thread
   // would otherwise spin on a core for the rest of the process.
@@ -83,7 +83,7 @@ void OsExecution::point(const Site* site) {
 
 void OsExecution::lock_mutex(Mutex& m, const Site* site) {
   point(site);
-  Slot& s = slots_[self()];
+  ThreadSlot& s = slots_[self()];
   if (!m.os_.try_lock()) {
     if (s.unwinding) return;  // on the way out: never block, and hold nothing new
     set_wait(kMutex, &m, site);
@@ -107,7 +107,7 @@ bool OsExecution::trylock_mutex(Mutex& m, const Site* site) {
 }
 
 void OsExecution::unlock_mutex(Mutex& m, const Site* site) {
-  Slot& s = slots_[self()];
+  ThreadSlot& s = slots_[self()];
   const auto it = std::find(s.held.rbegin(), s.held.rend(), &m);
   if (it != s.held.rend()) {
     s.held.erase(std::next(it).base());
@@ -137,7 +137,7 @@ void OsExecution::event_signal(Event& e, const Site* site) {
 
 void OsExecution::event_wait(Event& e, const Site* site) {
   point(site);
-  Slot& s = slots_[self()];
+  ThreadSlot& s = slots_[self()];
   std::unique_lock<std::mutex> g(e.os_);
   if (e.done_ == 0) {
     if (s.unwinding) return;
@@ -160,7 +160,7 @@ void OsExecution::event_wait(Event& e, const Site* site) {
 
 bool OsExecution::sleep(uint64_t ns, const Site* site) {
   point(site);
-  Slot& s = slots_[self()];
+  ThreadSlot& s = slots_[self()];
   const auto real = std::chrono::nanoseconds(static_cast<uint64_t>(ns * opts_.time_scale));
   if (s.unwinding) return false;
   {
@@ -178,7 +178,7 @@ bool OsExecution::sleep(uint64_t ns, const Site* site) {
 
 void OsExecution::wake(int tid, const Site* site) {
   point(site);
-  Slot& s = slots_[tid];
+  ThreadSlot& s = slots_[tid];
   {
     std::lock_guard<std::mutex> g(s.sleep_mu);
     if (!s.sleeping) return;
@@ -189,9 +189,9 @@ void OsExecution::wake(int tid, const Site* site) {
 
 void OsExecution::join(int tid, const Site* site) {
   point(site);
-  Slot& me = slots_[self()];
+  ThreadSlot& me = slots_[self()];
   if (me.unwinding) return;
-  Slot& s = slots_[tid];
+  ThreadSlot& s = slots_[tid];
   std::unique_lock<std::mutex> g(s.done_mu);
   if (!s.done) {
     set_wait(kJoin, &s, site);
@@ -205,20 +205,20 @@ void OsExecution::join(int tid, const Site* site) {
 }
 
 void OsExecution::push_frame(const char* name) {
-  Slot& s = slots_[self()];
+  ThreadSlot& s = slots_[self()];
   const int d = s.depth.load(std::memory_order_relaxed);
   if (d < kMaxFrames) s.frames[d].store(name, std::memory_order_relaxed);
   s.depth.store(d + 1, std::memory_order_relaxed);
 }
 
 void OsExecution::pop_frame() {
-  Slot& s = slots_[self()];
+  ThreadSlot& s = slots_[self()];
   const int d = s.depth.load(std::memory_order_relaxed);
   if (d > 0) s.depth.store(d - 1, std::memory_order_relaxed);
 }
 
 std::string OsExecution::stack_of(int tid) const {
-  const Slot& s = slots_[tid];
+  const ThreadSlot& s = slots_[tid];
   std::string out;
   const int d = std::min(s.depth.load(std::memory_order_relaxed), kMaxFrames);
   for (int i = 0; i < d; i++) {

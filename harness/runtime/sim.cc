@@ -52,7 +52,7 @@ DWH_SIM_STEP void SimExecution::record(const Site* site, TraceKind kind) {
   }
 }
 
-DWH_SIM_STEP bool SimExecution::finisher_eligible() const {
+DWH_SIM_STEP bool SimExecution::teardown_eligible() const {
   bool all_done = true, all_quiet = true, others_live = false;
   for (const int tid : live_) {
     const Thread& t = threads_[tid];
@@ -69,7 +69,7 @@ DWH_SIM_STEP bool SimExecution::finisher_eligible() const {
   // Every client waits or sleeps: give the workers a grace period of virtual
   // time to serve them before tearing down, unless nothing else can make time
   // pass.
-  return !others_live || now_ - last_client_ns_ >= opts_.finisher_grace_ns;
+  return !others_live || now_ - last_client_ns_ >= opts_.teardown_grace_ns;
 }
 
 // Called from a model thread: the runtime's own clock bookkeeping, not state
@@ -77,7 +77,7 @@ DWH_SIM_STEP bool SimExecution::finisher_eligible() const {
 DWH_SIM_STEP void SimExecution::progress() {
   QuietAccesses q;
   last_client_ns_ = now_;
-  fp_global();  // the finisher's gate
+  fp_global();  // the teardown's gate
 }
 
 namespace {
@@ -121,14 +121,14 @@ DWH_SIM_STEP void SimExecution::compute_candidates(bool cur_can_run) {
   cands_valid_until_ = UINT64_MAX;
   // A sleeper whose deadline virtual time has passed is simply runnable.
   int setup = -1;
-  bool finisher_new = false, setup_live = false;
+  bool teardown_new = false, setup_live = false;
   for (const int i : live_) {
     Thread& t = threads_[i];
     if (t.state == State::kSleeping && t.wake_ns <= now_) {
       set_state(t, State::kRunnable);
       t.interrupted = false;
     }
-    if (t.kind == ThreadKind::kFinisher && t.state == State::kNew) finisher_new = true;
+    if (t.kind == ThreadKind::kTeardown && t.state == State::kNew) teardown_new = true;
     if (t.kind == ThreadKind::kSetup) setup_live = true;
     if (setup < 0 && t.kind == ThreadKind::kSetup &&
         (t.state == State::kRunnable || t.state == State::kNew))
@@ -139,17 +139,17 @@ DWH_SIM_STEP void SimExecution::compute_candidates(bool cur_can_run) {
     return;
   }
   // A setup thread that waits (for a kdamond it started or stops) lets the
-  // workers run, but no client or finisher starts before it has ended.
+  // workers run, but no client or teardown starts before it has ended.
   auto held_back = [&](const Thread& t) {
-    return setup_live && (t.kind == ThreadKind::kClient || t.kind == ThreadKind::kFinisher);
+    return setup_live && (t.kind == ThreadKind::kClient || t.kind == ThreadKind::kTeardown);
   };
-  // finisher_eligible() matters only while the finisher has not started.
-  const bool finisher_ok = !finisher_new || finisher_eligible();
+  // teardown_eligible() matters only while the teardown has not started.
+  const bool teardown_ok = !teardown_new || teardown_eligible();
   bool starving = false, time_frozen = false;
   for (const int i : live_) {
     const Thread& t = threads_[i];
     if (i == cur_ || held_back(t)) continue;
-    if (t.kind == ThreadKind::kFinisher && t.state == State::kNew && !finisher_ok) continue;
+    if (t.kind == ThreadKind::kTeardown && t.state == State::kNew && !teardown_ok) continue;
     if (t.state != State::kRunnable && t.state != State::kNew) continue;
     if (result_.steps - t.last_ran > kStarveLimit) starving = true;
     if (now_ - t.last_ran_ns > kMaxRunnableLagNs) time_frozen = true;
@@ -170,7 +170,7 @@ DWH_SIM_STEP void SimExecution::compute_candidates(bool cur_can_run) {
     }
     if (t.state != State::kRunnable && t.state != State::kNew) continue;
     if (tid == cur_ && !cur_can_run) continue;
-    if (t.kind == ThreadKind::kFinisher && t.state == State::kNew && !finisher_ok) continue;
+    if (t.kind == ThreadKind::kTeardown && t.state == State::kNew && !teardown_ok) continue;
     cands_.push_back(Candidate{tid, false, 0});
   }
 }
@@ -252,11 +252,11 @@ void SimExecution::fiber_entry(void* arg) {
   const int tid = a->tid;
   tsan_acquire(&self->threads_[tid]);
   // Everything a setup thread did happens before every other thread, and the
-  // finisher starts after the clients it waited for (as if it joined them).
-  const bool finisher = self->threads_[tid].kind == ThreadKind::kFinisher;
+  // teardown starts after the clients it waited for (as if it joined them).
+  const bool teardown = self->threads_[tid].kind == ThreadKind::kTeardown;
   for (const Thread& t : self->threads_) {
     if (t.state != State::kDone) continue;
-    if (t.kind == ThreadKind::kSetup || (finisher && t.kind == ThreadKind::kClient))
+    if (t.kind == ThreadKind::kSetup || (teardown && t.kind == ThreadKind::kClient))
       tsan_acquire(&t);
   }
   self->fiber_main(tid);
@@ -296,8 +296,8 @@ void SimExecution::resume(int tid) {
   Thread& t = threads_[tid];
   cur_ = tid;
   if (t.state == State::kNew) {
-    // The finisher's start depends on every client's state.
-    if (t.kind == ThreadKind::kFinisher) fp_global();
+    // The teardown's start depends on every client's state.
+    if (t.kind == ThreadKind::kTeardown) fp_global();
     set_state(t, State::kRunnable);
     t.exec = this;
     t.tid = tid;

@@ -143,7 +143,7 @@ class SimExecution final : public Execution {
 
   // Scheduling core.
   void record(const Site* site, TraceKind kind);
-  bool finisher_eligible() const;
+  bool teardown_eligible() const;
   // Every change of a thread's state goes through here: the candidate set
   // depends on the states (sched_epoch_).
   void set_state(Thread& t, State s) {
@@ -193,7 +193,7 @@ class SimExecution final : public Execution {
   bool acquiring_ = false;  // the point being decided precedes an acquire
   // What a candidate set depends on besides the step count: the threads'
   // states and wake times (sched_epoch_), virtual time, the last client
-  // progress (the finisher's gate), the current thread and whether it can go
+  // progress (the teardown's gate), the current thread and whether it can go
   // on. Other threads' last_ran changes only when they run, which changes cur_.
   struct CandsKey {
     uint64_t epoch = 0, now = 0, last_client_ns = 0;

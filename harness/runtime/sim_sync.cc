@@ -131,7 +131,7 @@ DWH_SIM_STEP void SimExecution::event_wait(Event& e, const Site* site) {
       threads_[cur_].wait = WaitKind::kEvent;
       threads_[cur_].wait_obj = &e;
       threads_[cur_].wait_site = site;
-      Finding f = hang_finding(Verdict::kLostWakeup, "", site);
+      Finding f = hang_finding(Verdict::kLostRequest, "", site);
       f.tid = cur_;
       f.message = "lost request: " + threads_[cur_].name + " waits on " +
                   wait_text(threads_[cur_]) + ", dropped by " +
@@ -171,7 +171,7 @@ void SimExecution::event_unref(Event& e, const Site* site) {
     }
   }
   if (waiter < 0) return;
-  Finding f = hang_finding(Verdict::kLostWakeup, "", site);
+  Finding f = hang_finding(Verdict::kLostRequest, "", site);
   f.tid = waiter;
   f.site = site_text(threads_[waiter].wait_site);
   f.message = "lost request: " + threads_[waiter].name + " waits on " +

@@ -11,7 +11,7 @@ namespace {
 constexpr std::array<std::pair<Verdict, std::string_view>, 11> kNames = {{
     {Verdict::kOk, "ok"},
     {Verdict::kDeadlock, "deadlock"},
-    {Verdict::kLostWakeup, "lost-request"},
+    {Verdict::kLostRequest, "lost-request"},
     {Verdict::kLivelock, "livelock"},
     {Verdict::kWatchdogHang, "watchdog-hang"},
     {Verdict::kUseAfterFree, "use-after-free"},
@@ -43,7 +43,7 @@ bool parse_verdict(std::string_view s, Verdict* out) {
 bool is_hang(Verdict v) {
   switch (v) {
     case Verdict::kDeadlock:
-    case Verdict::kLostWakeup:
+    case Verdict::kLostRequest:
     case Verdict::kLivelock:
     case Verdict::kWatchdogHang:
       return true;

@@ -15,7 +15,7 @@ enum class Verdict {
   kOk,              // every thread finished, no oracle fired
   kDeadlock,        // nothing runnable, nothing sleeping, some thread blocked (os: proven
                     // by the deadlock detector: every unfinished thread waits)
-  kLostWakeup,      // a waiter's completion became unreachable ("lost request")
+  kLostRequest,     // a waiter's completion became unreachable ("lost request")
   kLivelock,        // step or time budget ran out while a waiter made no progress
   kWatchdogHang,    // os runtime: a wait made no progress for the watchdog timeout
   kUseAfterFree,    // access to an object after it died (caller return or free)

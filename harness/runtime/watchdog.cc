@@ -51,9 +51,9 @@ bool OsExecution::check_watchdog(uint64_t now) {
   const int n = nslots_.load(std::memory_order_relaxed);
   uint64_t longest = 0;
   for (int i = 0; i < n; i++) {
-    const Slot* p = slots_.get(i);
+    const ThreadSlot* p = slots_.get(i);
     if (!p) continue;
-    const Slot& s = *p;
+    const ThreadSlot& s = *p;
     const bool waiting = s.ready.load(std::memory_order_acquire) && !s.finished.load() &&
                          s.wait.load(std::memory_order_relaxed) != kNone;
     const uint64_t since = waiting ? s.wait_since.load(std::memory_order_relaxed) : 0;
@@ -77,16 +77,16 @@ bool OsExecution::quiet_poll(uint64_t* sig) const {
   bool waits = false;
   const int n = nslots_.load(std::memory_order_acquire);
   for (int i = 0; i < n; i++) {
-    const Slot* p = slots_.get(i);
+    const ThreadSlot* p = slots_.get(i);
     if (!p || !p->ready.load(std::memory_order_acquire)) return false;  // a spawn in progress
-    const Slot& s = *p;
+    const ThreadSlot& s = *p;
     mix(static_cast<uint64_t>(i));
     if (s.finished.load()) {
       mix(1);
       continue;
     }
     if (!s.started.load()) {
-      if (s.kind == ThreadKind::kFinisher) continue;  // check_deadlock() starts it
+      if (s.kind == ThreadKind::kTeardown) continue;  // check_deadlock() starts it
       return false;
     }
     const uint8_t w = s.wait.load(std::memory_order_relaxed);
@@ -102,7 +102,7 @@ bool OsExecution::quiet_poll(uint64_t* sig) const {
           return false;
         break;
       case kJoin:
-        if (static_cast<const Slot*>(obj)->finished.load()) return false;
+        if (static_cast<const ThreadSlot*>(obj)->finished.load()) return false;
         break;
       default:  // runs, or sleeps with a timeout
         return false;
@@ -116,7 +116,7 @@ bool OsExecution::quiet_poll(uint64_t* sig) const {
   return waits;
 }
 
-bool OsExecution::check_deadlock(uint64_t now, int finisher) {
+bool OsExecution::check_deadlock(uint64_t now, int teardown) {
   if (!opts_.detect_deadlock) return false;
   uint64_t sig = 0;
   if (!quiet_poll(&sig)) {
@@ -130,8 +130,8 @@ bool OsExecution::check_deadlock(uint64_t now, int finisher) {
   }
   if (++quiet_polls_ < 3) return false;
   quiet_polls_ = 0;
-  if (finisher >= 0 && !slots_[finisher].started.load()) {
-    start(finisher);  // it may end the waits (a stop cancels them); look again
+  if (teardown >= 0 && !slots_[teardown].started.load()) {
+    start(teardown);  // it may end the waits (a stop cancels them); look again
     return false;
   }
   Finding f = hang_report(now, true);
@@ -171,7 +171,7 @@ void OsExecution::reclaim() {
     bool all_done = true, progressed = false;
     const int n = nslots_.load(std::memory_order_acquire);
     for (int i = 0; i < n; i++) {
-      Slot* p = const_cast<Slot*>(slots_.get(i));
+      ThreadSlot* p = const_cast<ThreadSlot*>(slots_.get(i));
       if (!p || !p->ready.load(std::memory_order_acquire) || !p->started.load()) continue;
       if (p->finished.load()) continue;
       all_done = false;
@@ -241,9 +241,9 @@ std::string OsExecution::running_threads() const {
   std::string out;
   const int n = nslots_.load(std::memory_order_relaxed);
   for (int i = 0; i < n; i++) {
-    const Slot* p = slots_.get(i);
+    const ThreadSlot* p = slots_.get(i);
     if (!p) continue;
-    const Slot& s = *p;
+    const ThreadSlot& s = *p;
     if (!s.ready.load(std::memory_order_acquire) || s.finished.load() ||
         s.wait.load(std::memory_order_relaxed) != kNone)
       continue;
@@ -277,9 +277,9 @@ Finding OsExecution::hang_report(uint64_t now, bool deadlock) const {
   // this bounds how long the detector took.
   uint64_t last_wait_ns = UINT64_MAX;
   for (int i = 0; i < n; i++) {
-    const Slot* p = slots_.get(i);
+    const ThreadSlot* p = slots_.get(i);
     if (!p) continue;
-    const Slot& s = *p;
+    const ThreadSlot& s = *p;
     if (!s.ready.load(std::memory_order_acquire) || s.finished.load()) continue;
     const uint8_t w = s.wait.load(std::memory_order_relaxed);
     if (w == kNone) continue;
@@ -296,7 +296,7 @@ Finding OsExecution::hang_report(uint64_t now, bool deadlock) const {
       const auto* e = static_cast<const Event*>(obj);
       b.waits_on = e->describe();
     } else {
-      b.waits_on = "exit of " + static_cast<const Slot*>(obj)->name;
+      b.waits_on = "exit of " + static_cast<const ThreadSlot*>(obj)->name;
     }
     b.wait_site = site_text(s.wait_site.load(std::memory_order_relaxed));
     b.stack = stack_of(i);

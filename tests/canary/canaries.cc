@@ -192,7 +192,7 @@ void spawn(Kind k, bool buggy, rt::Execution& e) {
   auto* s = new Shared();
   kernel::World::current_of(e).born(s, "canary state", kernel::Owner::kStatic, "canary", nullptr);
   switch (k) {
-    case Kind::kLostWakeup:
+    case Kind::kLostRequest:
       return lost_wakeup(buggy, e, s);
     case Kind::kAbba:
       return abba(buggy, e, s);

@@ -8,7 +8,7 @@
 namespace canary {
 
 enum class Kind {
-  kLostWakeup,      // a worker clears a request slot it no longer owns
+  kLostRequest,     // a worker clears a request slot it no longer owns
   kAbba,            // two locks taken in opposite orders
   kUseAfterReturn,  // a worker completes a caller-owned request after its caller returned
   kNeverCompleted,  // a worker's early-exit path forgets complete()
