@@ -26,10 +26,10 @@
 #include <vector>
 
 #include "fuzz/common.h"
-#include "harness/damon/profile.h"
 #include "harness/program/executor.h"
 #include "harness/program/load.h"
 #include "harness/program/options.h"
+#include "harness/program/profiles.h"
 #include "program_testing.h"
 
 namespace {

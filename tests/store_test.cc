@@ -12,9 +12,9 @@
 #include <sstream>
 #include <string>
 
-#include "harness/damon/profile.h"
 #include "harness/program/executor.h"
 #include "harness/program/load.h"
+#include "harness/program/profiles.h"
 #include "harness/program/text.h"
 #include "harness/report/known.h"
 #include "harness/report/store.h"
