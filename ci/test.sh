@@ -18,7 +18,7 @@ cd "$DWH_ROOT"
 # recomputation in every lane (a mismatch aborts); benchmarks leave it off.
 export DWH_SIM_VERIFY=1
 
-LANES=(format dev asan tsan fuzz corpus smoke tsan-fuzz stress ossfuzz)
+LANES=(format dev asan tsan fuzz corpus smoke tsan-fuzz stress ossfuzz tree)
 declare -A LANE_HELP=(
   [format]="clang-format-14 over the tracked *.cc and *.h (ci/format_check.sh); the include rule (ci/include_check.sh)"
   [dev]="dev preset: build (warnings as errors) + ctest"
@@ -29,6 +29,7 @@ declare -A LANE_HELP=(
   [smoke]="deterministic fuzz_walk_sim run on pause-rfc must find a bug that damon-harness run reproduces"
   [tsan-fuzz]="short fuzz_walk_os run under the fuzz-tsan preset on a fixed profile"
   [stress]="short damon-stress run on mm-new (tsan preset) must exit 0"
+  [tree]="fetch kernel trees 6.12 and 7.3 (ci/kernel-tree.sh), build them as profiles, tree_test + check corpus/regression on linux-7.3.x"
   [ossfuzz]="OSS-Fuzz build and check_build without Docker (ci/check_ossfuzz.sh)"
 )
 
@@ -211,6 +212,21 @@ lane_stress() {
     return 1
   fi
   rm -rf "$out"
+}
+
+# Kernel trees' own core.c as profiles (docs/tree.md), in build/tree so that the
+# presets stay tree-free.
+lane_tree() {
+  local trees=() v
+  for v in 6.12 7.3; do trees+=("$("$DWH_ROOT/ci/kernel-tree.sh" "$v" | tail -n 1)") || return 1; done
+  section "configure tree (build/tree): ${trees[*]}"
+  cmake -S "$DWH_ROOT" -B "$DWH_ROOT/build/tree" -G Ninja -DCMAKE_C_COMPILER=clang \
+    -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDWH_WERROR=ON \
+    -DDWH_BENCH=OFF "-DDWH_KERNEL_TREES=$(IFS=';' && echo "${trees[*]}")" >/dev/null || return 1
+  section "build tree"
+  cmake --build "$DWH_ROOT/build/tree" --target damon-harness tree_test fuzz_walk_sim || return 1
+  "$DWH_ROOT/build/tree/bin/tree_test" || return 1
+  "$DWH_ROOT/build/tree/bin/damon-harness" check "$DWH_ROOT/corpus/regression" --profile linux-7.3.x
 }
 
 lane_ossfuzz() { "$DWH_ROOT/ci/check_ossfuzz.sh"; }

@@ -110,12 +110,22 @@ class TreeBackend final : public program::Backend {
     if (fail && f.fail_alloc > 0) f.fail_alloc--;
     return ret;
   }
+  // A ctx counts as started from the start of a damon_start() that succeeds
+  // (as the model's ever_started, set before the caller's return): a call
+  // racing the start's return is not a caller bug.
   int start(Ctx** ctxs, int nr, bool exclusive) override {
-    const int ret = t_.start(reinterpret_cast<void**>(ctxs), nr, exclusive);
-    if (ret == 0) {
+    std::set<const Ctx*> fresh;
+    {
       rt::Invisible inv;
       std::lock_guard<std::mutex> g(mu_);
-      started_.insert(ctxs, ctxs + nr);
+      for (int i = 0; i < nr; i++)
+        if (started_.insert(ctxs[i]).second) fresh.insert(ctxs[i]);
+    }
+    const int ret = t_.start(reinterpret_cast<void**>(ctxs), nr, exclusive);
+    if (ret != 0) {
+      rt::Invisible inv;
+      std::lock_guard<std::mutex> g(mu_);
+      for (const Ctx* c : fresh) started_.erase(c);
     }
     return ret;
   }
