@@ -221,9 +221,9 @@ TEST(ExploreModel, ReviewScenarioLostRequestNeedsThreePreemptionsOnPauseRfc) {
     }
 }
 
-// The twins: the fix's reading (pause-rfc-fix) and v7.0.y lose no request in
-// any schedule within the bound. On v7.0.y and mm-new the default schedule runs
-// cpu0's walk before cpu1 ever starts the context, which breaks the caller's
+// The twins: the fix's reading (pause-rfc-fix) and mm-new lose no request in
+// any schedule within the bound. On mm-new the default schedule runs cpu0's
+// walk before cpu1 ever starts the context, which breaks the caller's
 // precondition: those runs end there, and are no protocol finding.
 TEST(ExploreModel, FixedProfilesCompleteWithoutFindings) {
   const ModelSearch fix = explore_model("pause-rfc-fix", 2, false);
