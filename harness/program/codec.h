@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "harness/program/op.h"
@@ -21,6 +22,8 @@ inline constexpr uint32_t kMaxEncodedDelay = 8191;  // per preemption (13 bits)
 inline constexpr uint8_t kMaxEncodedTid = 7;        // runtime thread ids 0..7
 
 Program decode_bytes(const uint8_t* data, size_t size);
+// Empty if `p` is within the limits of both formats, else what is wrong.
+std::string limit_violation(const Program& p);
 std::vector<uint8_t> encode_bytes(const Program& p);
 
 }  // namespace program

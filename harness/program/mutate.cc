@@ -1,6 +1,8 @@
 #include "harness/program/mutate.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 
@@ -336,8 +338,15 @@ void mutate_program(Program* p, uint32_t seed) {
   Rng rng(seed);
   const Program before = *p;
   int wanted = 1 + (rng.one_in(3) ? rng.below(3) + 1 : 0);
-  for (int attempt = 0; attempt < 64 && (wanted > 0 || *p == before); attempt++)
+  for (int attempt = 0; attempt < 64 && (wanted > 0 || *p == before); attempt++) {
     if (mutate_once(p, rng)) wanted--;
+#ifndef NDEBUG
+    if (const std::string bad = limit_violation(*p); !bad.empty()) {
+      std::fprintf(stderr, "damon-harness: mutation broke a program limit: %s\n", bad.c_str());
+      std::abort();
+    }
+#endif
+  }
 }
 
 size_t mutate_bytes(uint8_t* data, size_t size, size_t max_size, uint32_t seed) {
