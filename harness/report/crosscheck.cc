@@ -206,14 +206,15 @@ int crosscheck_command(const CrossOptions& opt, std::ostream& out, std::ostream&
   std::vector<Input> inputs;
   std::vector<Skipped> skipped;
   collect_inputs(opt.paths, &inputs, &skipped);
-  // A folder's notes (README.md) and its known-differences file are no programs;
-  // anything else that is not one is bad input.
+  // In a folder, a file that is no program (README.md, known-differences.txt)
+  // is noted and passed over; a file named on the command line must be one.
   bool bad = false;
   for (const Skipped& s : skipped) {
     const fs::path f(s.path);
-    if (f.extension() == ".md" || f.filename() == kKnownDifferencesFile) continue;
-    err << s.path << ": error: " << s.reason << "\n";
-    bad = true;
+    const bool named = std::find(opt.paths.begin(), opt.paths.end(), s.path) != opt.paths.end();
+    if (!named && (f.extension() == ".md" || f.filename() == kKnownDifferencesFile)) continue;
+    err << s.path << (named ? ": error: " : ": note: skipped: ") << s.reason << "\n";
+    bad |= named;
   }
   if (inputs.empty() && !bad) err << "error: no programs under the given paths\n";
   if (bad || inputs.empty()) return kExitBadInput;

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/damon/profile.h"
+#include "harness/program/profiles.h"
 
 namespace report {
 
@@ -35,8 +35,8 @@ bool parse_profiles(std::string_view list, std::vector<std::string>* out, std::s
   while (!list.empty()) {
     const size_t comma = std::min(list.find(','), list.size());
     const std::string_view p = list.substr(0, comma);
-    if (!damon::find_profile(p)) {
-      *why = fmt::format("unknown profile '{}' (profiles: {})", p, damon::profile_names());
+    if (!program::find_profile(p)) {
+      *why = fmt::format("unknown profile '{}' (profiles: {})", p, program::profile_names());
       return false;
     }
     out->emplace_back(p);
