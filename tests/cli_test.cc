@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "command.h"
 #include "harness/program/finding.h"
 #include "harness/program/load.h"
 #include "harness/program/options.h"
@@ -30,24 +31,11 @@ fs::path seeds() {
   return fs::path(DWH_SOURCE_DIR) / "corpus" / "seeds";
 }
 
-struct Result {
-  int code = -1;
-  std::string out;  // stdout and stderr
-};
+using Result = dwh_testing::CommandResult;
 
 Result run(const std::string& args, const std::string& env = "") {
-  const fs::path log = fs::temp_directory_path() / ("cli_test." + std::to_string(getpid()));
-  const std::string cmd = env + " " + (bin_dir() / "damon-harness").string() + " " + args + " >" +
-                          log.string() + " 2>&1";
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(log);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.out = ss.str();
-  fs::remove(log);
-  return r;
+  return dwh_testing::run_command(env + " " + (bin_dir() / "damon-harness").string() + " " + args,
+                                  "cli_test");
 }
 
 class TempDir : public dwh_testing::TempDir {

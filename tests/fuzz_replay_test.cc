@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "command.h"
 #include "temp_dir.h"
 
 namespace {
@@ -26,24 +27,11 @@ fs::path corpus(const char* dir) {
   return fs::path(DWH_SOURCE_DIR) / "corpus" / dir;
 }
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
+using Result = dwh_testing::CommandResult;
 
 Result run(const std::string& binary, const std::string& args, const std::string& env = "") {
-  const fs::path log = fs::temp_directory_path() / ("fuzz_replay_test." + std::to_string(getpid()));
-  const std::string cmd =
-      "env -u DAMON_PROFILE " + env + " " + binary + " " + args + " >" + log.string() + " 2>&1";
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(log);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.out = ss.str();
-  fs::remove(log);
-  return r;
+  return dwh_testing::run_command("env -u DAMON_PROFILE " + env + " " + binary + " " + args,
+                                  "fuzz_replay_test");
 }
 
 std::string target(const char* name) {
