@@ -24,7 +24,7 @@ declare -A LANE_HELP=(
   [dev]="dev preset: build (warnings as errors) + ctest"
   [asan]="asan preset: build + ctest under ASan and UBSan"
   [tsan]="tsan preset: build + ctest under TSan"
-  [fuzz]="fuzz, fuzz-plain and fuzz-asan presets: build each whole (+ ctest if it has tests)"
+  [fuzz]="fuzz and fuzz-plain presets build whole, fuzz-asan its fuzz_walk_sim (+ ctest if they have tests)"
   [corpus]="damon-harness check corpus/regression on every profile; replay corpus/seeds with each replay binary"
   [smoke]="deterministic fuzz_walk_sim run on pause-rfc must find a bug that damon-harness run reproduces"
   [tsan-fuzz]="short fuzz_walk_os run under the fuzz-tsan preset on a fixed profile"
@@ -72,8 +72,9 @@ lane_tsan() { build_and_test tsan; }
 FUZZ_BUILD_TARGETS=(--target "${DWH_FUZZ_TARGETS[@]}" damon-harness)
 
 lane_fuzz() {
-  # Every fuzzing preset builds whole; fuzz-plain and fuzz-asan hold the benchmarks'
-  # sim fuzzers (no sanitizer, ASan alone).
+  # Each fuzzing preset builds what its build preset names: all of it, but for
+  # fuzz-asan, the benchmarks' ASan-only fuzz_walk_sim (the ossfuzz lane builds the
+  # fuzz targets ASan-only).
   build_preset fuzz
   build_preset fuzz-plain
   build_preset fuzz-asan
