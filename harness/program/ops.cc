@@ -157,6 +157,13 @@ CallControl* static_control(RunState& st, int client, int ctx) {
     std::snprintf(label, sizeof label, "cpu%d static repeat control", client);
   }
   c = st.backend->static_call_control(desc, label);
+  // A module's static control has its fields from its definition on (e.g.
+  // damon_reclaim's `{.fn = ..., .repeat = true}`): they are set once, never
+  // rewritten by a later damon_call() of the module.
+  CallRecord& r = st.static_records[client][ctx];
+  st.backend->set_call(c, CallSpec{.fn = Oracle::call_fn, .data = &r, .repeat = true});
+  r.backend = st.backend.get();
+  r.control = c;
   return c;
 }
 
@@ -170,9 +177,6 @@ int call_repeat_static(RunState& st, int client, int ctx) {
   Backend& b = *st.backend;
   CallControl* c = static_control(st, client, ctx);
   CallRecord& r = st.static_records[client][ctx];
-  b.set_call(c, CallSpec{.fn = Oracle::call_fn, .data = &r, .repeat = true});
-  r.backend = &b;
-  r.control = c;
   const int ret = b.damon_call(st.slots[ctx].ctx.load(), c);
   if (std::string v = st.oracle.check_call(r, true, ret); !v.empty()) contract_violation(v);
   return ret;

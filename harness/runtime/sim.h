@@ -12,6 +12,7 @@
 
 #include "harness/runtime/execution.h"
 #include "harness/runtime/fiber.h"
+#include "harness/runtime/invisible.h"
 
 namespace rt {
 
@@ -79,7 +80,9 @@ class SimExecution final : public Execution {
 
   void point(const Site* site) override;
   void declare_access(const void* obj) override {
-    if (fp_on_) fp_.add(obj);
+    if (!fp_on_) return;
+    QuietAccesses q;  // the runtime's own record, not the model's memory
+    fp_.add(obj);
   }
   // point() for a point just before an acquire (Strategy::pick's at_acquire).
   void acquire_point(const Site* site);
