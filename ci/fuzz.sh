@@ -2,6 +2,7 @@
 # Fuzzes the DAMON control plane model with libFuzzer and lists what it found, by signature.
 #
 #   ci/fuzz.sh [--time SECONDS] [--profile PROFILE] [--jobs N] [--mode keep|crash]
+#              [--kernel-tree PATH]
 #
 #   --time SECONDS     how long to fuzz (default: $FUZZ_SECONDS, else 300)
 #   --profile PROFILE  kernel profile to fuzz (default: $DAMON_PROFILE, else pause-rfc);
@@ -11,6 +12,9 @@
 #                      processes (-jobs=N) sharing corpus and store; crash: one crash per
 #                      new signature, as OSS-Fuzz runs the target (-fork=N, restarted after
 #                      each crash)
+#   --kernel-tree PATH a kernel tree (yours, patched or not, or one of ci/kernel-tree.sh):
+#                      builds its own mm/damon/core.c as a profile (docs/tree.md) in
+#                      build/fuzz-tree and fuzzes that profile
 #
 # Builds the fuzz preset if needed and grows the corpus in $FUZZ_WORK/corpus (default
 # build/fuzz-work; seeded from $FUZZ_SEEDS, default "corpus/seeds corpus/regression", "" for
@@ -26,7 +30,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$DWH_ROOT"
 
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; }
 
 is_count() { [[ $1 =~ ^[1-9][0-9]*$ ]]; }
 
@@ -34,6 +38,7 @@ seconds=${FUZZ_SECONDS:-300}
 profile=${DAMON_PROFILE:-$DWH_DEFAULT_PROFILE}
 jobs=${FUZZ_JOBS:-$(nproc)}
 mode=keep
+tree=
 work=${FUZZ_WORK:-build/fuzz-work}
 read -ra seeds <<<"${FUZZ_SEEDS-corpus/seeds corpus/regression}"
 while [ $# -gt 0 ]; do
@@ -46,9 +51,10 @@ while [ $# -gt 0 ]; do
       printf '%s\n' "${DWH_PROFILES[@]}"
       exit 0
       ;;
-    --time | --profile | --jobs | --mode)
+    --time | --profile | --jobs | --mode | --kernel-tree)
       [ $# -ge 2 ] || usage_error "$1 needs a value"
       case $1 in
+        --kernel-tree) tree=$2 ;;
         --time) seconds=$2 ;;
         --profile) profile=$2 ;;
         --jobs) jobs=$2 ;;
@@ -60,18 +66,45 @@ while [ $# -gt 0 ]; do
     --profile=*) profile=${1#*=} && shift ;;
     --jobs=*) jobs=${1#*=} && shift ;;
     --mode=*) mode=${1#*=} && shift ;;
+    --kernel-tree=*) tree=${1#*=} && shift ;;
     *) usage_error "unknown argument: $1" ;;
   esac
 done
 is_count "$seconds" || usage_error "--time wants a positive number of seconds, not '$seconds'"
 is_count "$jobs" || usage_error "--jobs wants a positive number, not '$jobs'"
-is_profile "$profile" || usage_error "unknown profile '$profile' (profiles: ${DWH_PROFILES[*]})"
+[ -n "$tree" ] || is_profile "$profile" || usage_error "unknown profile '$profile' (profiles: ${DWH_PROFILES[*]})"
 case $mode in keep | crash) ;; *) usage_error "--mode wants keep or crash, not '$mode'" ;; esac
 
-ensure_deps
-build_preset fuzz --target fuzz_walk_sim damon-harness || die "could not build the fuzz preset"
+if [ -n "$tree" ]; then
+  [ -f "$tree/mm/damon/core.c" ] && [ -f "$tree/Makefile" ] ||
+    usage_error "--kernel-tree $tree: not a kernel tree (no mm/damon/core.c or Makefile there)"
+  tree=$(cd "$tree" && pwd)
+fi
 
-bin=$DWH_ROOT/$(bin_dir fuzz)
+ensure_deps
+if [ -z "$tree" ]; then
+  build_preset fuzz --target fuzz_walk_sim damon-harness || die "could not build the fuzz preset"
+  bin=$DWH_ROOT/$(bin_dir fuzz)
+else
+  # The fuzz preset, with the tree as its one tree profile, in a folder of its own.
+  tree_build=build/fuzz-tree
+  mkdir -p build
+  section "configure fuzz with DWH_KERNEL_TREES=$tree ($tree_build)"
+  use_ccache
+  if ! cmake --preset fuzz -B "$tree_build" -DDWH_KERNEL_TREES="$tree" >"$tree_build.log" 2>&1; then
+    tail -n 20 "$tree_build.log" >&2
+    printf 'error: --kernel-tree %s: the tree does not build as a profile (log: %s)\n' \
+      "$tree" "$tree_build.log" >&2
+    exit 2
+  fi
+  section "build $tree_build"
+  cmake --build "$tree_build" --target fuzz_walk_sim damon-harness ||
+    die "could not build $tree_build with the tree $tree"
+  bin=$DWH_ROOT/$tree_build/bin
+  # The build's one tree profile (damon-harness profiles: "NAME  kernel tree ...").
+  profile=$("$bin/damon-harness" profiles | awk '$2 == "kernel" && $3 == "tree" { print $1; exit }')
+  [ -n "$profile" ] || die "$tree_build has no tree profile (damon-harness profiles)"
+fi
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 store=$work/findings
