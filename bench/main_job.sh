@@ -38,13 +38,13 @@ trial() {
   mkdir -p "$dir"
   log=$dir/fuzz.log
   t0=$(date +%s)
-  DWH_SKIP_DEPS=1 FUZZ_WORK="$dir/work" FUZZ_SEEDS="$seeds" \
+  DWH_SKIP_DEPS=1 FUZZ_WORK="$dir/fuzz-work" FUZZ_SEEDS="$seeds" \
     "$ROOT/ci/fuzz.sh" --time "$SECS" --jobs "$JOBS" --mode "$mode" >"$log" 2>&1 || {
     echo "- - - -"
     return
   }
   # The fuzzing step starts after the build check (ci/fuzz.sh notes when).
-  t0=$(cat "$dir/work/logs/started" 2>/dev/null || echo "$t0")
+  t0=$(cat "$dir/fuzz-work/logs/started" 2>/dev/null || echo "$t0")
   sigs=0
   while IFS=$'\t' read -r _ _ _ _ _ file _ _; do
     [[ $file == file ]] && continue
@@ -52,7 +52,7 @@ trial() {
     if [[ $f6 == - ]] && is_review_scenario "$file" && replays_as_review_scenario "$file"; then
       f6=$(($(stat -c %Y "$file") - t0))
     fi
-  done < <("$ROOT/build/fuzz/bin/damon-harness" store --tsv "$dir/work/findings" || true)
+  done < <("$ROOT/build/fuzz/bin/damon-harness" store --tsv "$dir/fuzz-work/findings" || true)
   row=$(grep -m 1 '^==== .*executions: ' "$log" || true)
   eff=$(sed -n 's/.* s: \([0-9]*\) exec\/s effective.*/\1/p' <<<"$row")
   inproc=$(sed -n 's/.* \([0-9]*\) exec\/s the workers.*/\1/p' <<<"$row")
