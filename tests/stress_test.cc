@@ -203,8 +203,13 @@ TEST(Stress, TextSummaryNamesMemoryAndMargin) {
 }
 
 // The watchdog's own detection, so without the deadlock detector (which would
-// report this workload's hangs, deadlocks on real threads, at once).
-TEST(Stress, RealHangIsReportedWithinTheTimeoutPlusOneSecond) {
+// report this workload's hangs, deadlocks on real threads, at once). The hang is
+// reported one poll after its wait passes the timeout: never before the
+// timeout, and no later than the monitor's longest measured stall between two
+// polls (max_poll_gap_ms, nominally 1 ms) plus the report's own assembly. The
+// bound is the monitor's own measured stall, not a fixed second, so a loaded
+// machine (sanitizers, parallel ctest) moves the bound with the delay it causes.
+TEST(Stress, RealHangIsReportedOnePollAfterTheTimeout) {
   TempDir dir;
   std::vector<std::string> args = kHangingWorkload;
   args.insert(args.end(),
@@ -220,7 +225,10 @@ TEST(Stress, RealHangIsReportedWithinTheTimeoutPlusOneSecond) {
   ASSERT_TRUE(std::regex_search(err, m, std::regex(R"(no progress for ([0-9.]+) ms)"))) << err;
   const double no_progress_ms = std::stod(m[1]);
   EXPECT_GE(no_progress_ms, 1000.0) << err;
-  EXPECT_LT(no_progress_ms, 2000.0) << err;
+  const double poll_gap_ms = j["max_poll_gap_ms"].get<double>();
+  EXPECT_LT(no_progress_ms, 1000.0 + poll_gap_ms + 250.0)
+      << "longest poll gap " << poll_gap_ms << " ms\n"
+      << err;
   EXPECT_LT(s.elapsed_s(), 10 + 1 + 5) << "duration + timeout + a generous margin";
   // The report: blocked threads, what they wait on, protocol state, last ops.
   EXPECT_NE(err.find("waits for "), std::string::npos) << err;
