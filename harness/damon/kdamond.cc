@@ -10,6 +10,12 @@ namespace {
 
 using X = ExitOrder;
 
+// The model's kernel has CONFIG_HZ=250 (Debian's, and the tree shim's HZ in
+// harness/tree/shim/dup.h): a jiffy is 4 ms, and USLEEP_RANGE_UPPER_BOUND
+// (include/linux/delay.h: (TICK_NSEC << 2) / NSEC_PER_USEC) is 16 ms.
+constexpr unsigned long kTickUs = 1000000 / 250;
+constexpr unsigned long kUsleepRangeUpperBoundUs = kTickUs << 2;
+
 unsigned long intervals_in_samples(const damon_ctx* ctx, unsigned long us) {
   unsigned long sample = ctx->attrs.sample_interval ? ctx->attrs.sample_interval : 1;
   unsigned long sis = us / sample;
@@ -160,10 +166,20 @@ bool kdamond_need_stop(damon_ctx* ctx) {
   return !READ(ctx, target_valid.load(), "ops.target_valid");
 }
 
-// kdamond_usleep(), mm/damon/core.c: one idle sleep; kthread_stop() cuts it short.
+// kdamond_usleep(), mm/damon/core.c (the same in every profile's source: damonitor
+// 00d8a9224ac6, linux-7.0.y 0ba956a239ba, 7.3.4): from USLEEP_RANGE_UPPER_BOUND up,
+// schedule_timeout_idle(usecs_to_jiffies(usecs)), which kthread_stop()'s
+// wake_up_process() ends early (TASK_IDLE includes TASK_UNINTERRUPTIBLE); below it,
+// usleep_range_idle(), whose usleep_range_state() (kernel/time/sleep_timeout.c)
+// sleeps again until its expiry when woken: kthread_stop() does not cut it short.
 void kdamond_usleep(unsigned long usecs) {
   RT_FRAME();
-  kernel::usleep_idle_range_at(usecs, usecs + 1, RT_SITE("sleep"));
+  if (usecs >= kUsleepRangeUpperBoundUs) {
+    const unsigned long jiffies = (usecs + kTickUs - 1) / kTickUs;  // usecs_to_jiffies()
+    kernel::schedule_timeout_idle_ms_at(jiffies * kTickUs / 1000, RT_SITE("sleep"));
+  } else {
+    kernel::usleep_idle_range_at(usecs, usecs + 1, RT_SITE("sleep"));
+  }
 }
 
 // kdamond_fn(), mm/damon/core.c. Start: obsolete_flags profiles clear

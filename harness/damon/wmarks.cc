@@ -23,7 +23,8 @@ unsigned long damos_wmark_wait_us(damos* scheme) {
   return 0;
 }
 
-// kdamond_wait_activation(), mm/damon/core.c. While every scheme is deactivated:
+// kdamond_wait_activation(), mm/damon/core.c (read in damonitor 00d8a9224ac6,
+// linux-7.0.y 0ba956a239ba and 7.3.4). While every scheme is deactivated:
 // sleep the shortest wait, serve damon_call, cancel any walk. 6.14
 // (wait_activation_cancels_calls) canceled the calls instead, until "handle
 // damon_call_control as normal under kdmond deactivation"
@@ -32,13 +33,18 @@ unsigned long damos_wmark_wait_us(damos* scheme) {
 int kdamond_wait_activation(damon_ctx* ctx) {
   RT_FRAME();
   const Profile& p = profile_of(ctx);
+  // min_wait and its init flag live across passes, as in the kernel: after the
+  // first pass the wait only shrinks (a commit that lengthens the watermark
+  // interval, or removes every scheme, leaves the shortest wait seen so far).
+  unsigned long min_wait = 0;
+  bool init_wait = false;
   while (!kdamond_need_stop(ctx)) {
-    unsigned long min_wait = 0;
-    bool first = true;
     for (damos* s : ctx->schemes) {
       unsigned long wait = damos_wmark_wait_us(s);
-      if (first || wait < min_wait) min_wait = wait;
-      first = false;
+      if (!init_wait || wait < min_wait) {
+        init_wait = true;
+        min_wait = wait;
+      }
     }
     if (!min_wait) return 0;
     kdamond_usleep(min_wait);

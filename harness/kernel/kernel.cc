@@ -156,9 +156,14 @@ int kthread_stop_put_at(task_struct* t, const rt::Site* site) {
   return r;
 }
 
+// usleep_range_state() (kernel/time/sleep_timeout.c): "Do not return before the
+// requested sleep time has elapsed": a wake-up (kthread_stop()'s) only makes it
+// sleep again until the absolute expiry.
 void usleep_idle_range_at(uint64_t min_us, uint64_t max_us, const rt::Site* site) {
   (void)max_us;
-  ex().sleep(min_us * 1000, site);
+  const uint64_t end = ex().now_ns() + min_us * 1000;
+  for (uint64_t now = ex().now_ns(); now < end; now = ex().now_ns())
+    if (!ex().sleep(end - now, site)) break;
 }
 
 void schedule_timeout_idle_ms_at(uint64_t ms, const rt::Site* site) {

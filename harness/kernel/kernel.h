@@ -78,7 +78,9 @@ int kthread_stop_at(task_struct* t, const rt::Site* site);
 int kthread_stop_put_at(task_struct* t, const rt::Site* site);
 task_struct* current_task();
 
-// ---- sleeps (virtual microseconds / milliseconds); a kthread_stop cuts them short ----
+// ---- sleeps (virtual microseconds / milliseconds) ----
+// usleep_idle_range sleeps its whole time (a wake-up sends it back to sleep);
+// schedule_timeout_idle ends at a wake-up (kthread_stop's wake_up_process).
 void usleep_idle_range_at(uint64_t min_us, uint64_t max_us, const rt::Site* site);
 void schedule_timeout_idle_ms_at(uint64_t ms, const rt::Site* site);
 
