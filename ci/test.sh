@@ -29,7 +29,7 @@ declare -A LANE_HELP=(
   [smoke]="deterministic fuzz_walk_sim run on pause-rfc must find a bug that damon-harness run reproduces"
   [tsan-fuzz]="short fuzz_walk_os run under the fuzz-tsan preset on a fixed profile"
   [stress]="short damon-stress run on mm-new (tsan preset) must exit 0"
-  [tree]="fetch kernel trees 6.12 and 7.3 (ci/kernel-tree.sh), build them as profiles, tree_test + check corpus/regression on linux-7.3.x"
+  [tree]="fetch kernel trees 6.12, 7.3 (pinned) and the newest (ci/kernel-tree.sh), build them and the planted-bug trees as profiles, tree_test, check corpus/regression and crosscheck corpus on linux-7.3.x, ci/tree-planted.sh check"
   [ossfuzz]="OSS-Fuzz build and check_build without Docker (ci/check_ossfuzz.sh)"
 )
 
@@ -217,17 +217,45 @@ lane_stress() {
 
 # Kernel trees' own core.c as profiles (docs/tree.md), in build/tree so that the
 # presets stay tree-free.
+# TREE_PINNED is the release the expectations are written for (corpus/regression's
+# "# expect linux-7.3.x:" lines, corpus/known-differences.txt, the planted patches);
+# the newest linux-source Debian carries is built beside it when it is another one.
+TREE_PINNED=7.3
+TREE_PINNED_PROFILE=linux-7.3.x
 lane_tree() {
-  local trees=() v
-  for v in 6.12 7.3; do trees+=("$("$DWH_ROOT/ci/kernel-tree.sh" "$v" | tail -n 1)") || return 1; done
+  local trees=() v pinned newest bin=$DWH_ROOT/build/tree/bin
+  for v in 6.12 "$TREE_PINNED"; do trees+=("$("$DWH_ROOT/ci/kernel-tree.sh" "$v" | tail -n 1)") || return 1; done
+  pinned=${trees[-1]}
+  if newest=$("$DWH_ROOT/ci/kernel-tree.sh" latest | tail -n 1); then
+    [ "$newest" = "$pinned" ] || trees+=("$newest")
+  else
+    warn "could not look for a newer linux-source than $TREE_PINNED; going on with the pinned trees"
+    newest=$pinned
+  fi
+  section "planted-bug trees (ci/tree-patches) from $pinned"
+  mapfile -t -O "${#trees[@]}" trees < <("$DWH_ROOT/ci/tree-planted.sh" prepare "$pinned" "$DWH_ROOT/build/planted") ||
+    return 1
   section "configure tree (build/tree): ${trees[*]}"
   cmake -S "$DWH_ROOT" -B "$DWH_ROOT/build/tree" -G Ninja -DCMAKE_C_COMPILER=clang \
     -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDWH_WERROR=ON \
     -DDWH_BENCH=OFF "-DDWH_KERNEL_TREES=$(IFS=';' && echo "${trees[*]}")" >/dev/null || return 1
   section "build tree"
   cmake --build "$DWH_ROOT/build/tree" --target damon-harness tree_test fuzz_walk_sim || return 1
-  "$DWH_ROOT/build/tree/bin/tree_test" || return 1
-  "$DWH_ROOT/build/tree/bin/damon-harness" check "$DWH_ROOT/corpus/regression" --profile linux-7.3.x
+  "$bin/tree_test" || return 1
+  section "check corpus/regression on $TREE_PINNED_PROFILE"
+  "$bin/damon-harness" check "$DWH_ROOT/corpus/regression" --profile "$TREE_PINNED_PROFILE" || return 1
+  section "crosscheck corpus: $TREE_PINNED_PROFILE against mm-new"
+  "$bin/damon-harness" crosscheck "$DWH_ROOT/corpus" --profile "$TREE_PINNED_PROFILE" --against mm-new ||
+    return 1
+  section "planted-bug trees found, $TREE_PINNED_PROFILE quiet"
+  "$DWH_ROOT/ci/tree-planted.sh" check "$bin" "$TREE_PINNED_PROFILE" || return 1
+  if [ "$newest" != "$pinned" ]; then
+    # Not a gate: a new release's differences are sorted by hand (docs/tree.md).
+    section "newest tree $newest against $TREE_PINNED_PROFILE (report only)"
+    "$bin/damon-harness" crosscheck "$DWH_ROOT/corpus" --profile "$TREE_PINNED_PROFILE" \
+      --against "$(awk '$1 == "VERSION" { v = $3 } $1 == "PATCHLEVEL" { p = $3 } END { print "linux-" v "." p ".x" }' "$newest/Makefile")" ||
+      warn "the newest tree differs from $TREE_PINNED_PROFILE (docs/tree.md, a new kernel release)"
+  fi
 }
 
 lane_ossfuzz() { "$DWH_ROOT/ci/check_ossfuzz.sh"; }

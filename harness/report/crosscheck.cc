@@ -224,8 +224,14 @@ int crosscheck_command(const CrossOptions& opt, std::ostream& out, std::ostream&
                         : opt.paths.size() == 1 && fs::is_directory(opt.paths[0])
                             ? fs::absolute(opt.paths[0])
                             : fs::current_path();
+  // A tree's core.c keeps its state in its own statics (damon_lock,
+  // nr_running_ctxs, ...), one copy per process: two executions of one tree
+  // at once would share them, so a tree profile runs its programs one by one.
+  const int jobs = a->is_tree() || b->is_tree() ? 1 : opt.jobs;
+  if (jobs < opt.jobs)
+    err << fmt::format("note: --jobs {}: tree profiles run one program at a time\n", opt.jobs);
   std::vector<CrossRow> rows(inputs.size());
-  parallel_for(inputs.size(), opt.jobs, [&](size_t i) {
+  parallel_for(inputs.size(), jobs, [&](size_t i) {
     CrossRow& r = rows[i];
     r.path = inputs[i].path;
     r.relpath = fs::absolute(r.path).lexically_normal().lexically_relative(base).string();

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Planted bug: damon_call() no longer looks at call_controls_obsolete. A call that
+# arrives after the exit's last kdamond_call(), while ctx->kdamond is still set, is
+# linked to a list nothing serves any more and waits forever (F5's call form).
+# program: corpus/regression/call-vs-exit.txt
+# search: --preemptions 2
+# expect: deadlock@damon_call
+# shellcheck source=ci/tree-patches/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+[ $# -eq 1 ] || { echo "usage: ${0##*/} TREE" >&2; exit 2; }
+# The one test of the flag (in damon_call()) becomes always false; the rest compiles as is.
+tree_edit "$1" 1 '/\bif\s*\(\s*ctx->call_controls_obsolete\s*\)/if (0 \&\& ctx->call_controls_obsolete)/g'
