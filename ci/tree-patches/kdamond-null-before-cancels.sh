@@ -11,8 +11,8 @@
 # shellcheck source=ci/tree-patches/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 [ $# -eq 1 ] || { echo "usage: ${0##*/} TREE" >&2; exit 2; }
-# Move the locked reset of ctx->kdamond (only kdamond_fn's exit path resets it under
-# kdamond_lock, after the cancels) in front of the statement that marks the call
-# controls obsolete.
+# Move the three lines that reset ctx->kdamond under kdamond_lock (only the exit path
+# does, after the cancels) in front of the two that take call_controls_lock and set
+# call_controls_obsolete to true.
 # shellcheck disable=SC2016 # a Perl substitution, $1 and $2 are its groups
-tree_edit "$1" 1 '{(^[ \t]*mutex_lock\(&ctx->call_controls_lock\);\s*ctx->call_controls_obsolete\s*=\s*true;.*?)(^[ \t]*mutex_lock\(&ctx->kdamond_lock\);\s*ctx->kdamond\s*=\s*NULL;\s*mutex_unlock\(&ctx->kdamond_lock\);[ \t]*\n)}{$2$1}ms'
+tree_edit "$1" 1 '{(^[^\n]*\bcall_controls_lock\b[^\n]*\n[^\n]*\bcall_controls_obsolete\s*=\s*true\b.*?)(^[^\n]*\bkdamond_lock\b[^\n]*\n[^\n]*->kdamond\s*=\s*NULL\b[^\n]*\n[^\n]*\bkdamond_lock\b[^\n]*\n)}{$2$1}ms'

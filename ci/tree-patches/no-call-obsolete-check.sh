@@ -9,4 +9,5 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 [ $# -eq 1 ] || { echo "usage: ${0##*/} TREE" >&2; exit 2; }
 # The one test of the flag (in damon_call()) becomes always false; the rest compiles as is.
-tree_edit "$1" 1 '/\bif\s*\(\s*ctx->call_controls_obsolete\s*\)/if (0 \&\& ctx->call_controls_obsolete)/g'
+# shellcheck disable=SC2016 # a Perl substitution, $1 and $2 are its groups
+tree_edit "$1" 1 '/(\bif\s*\(\s*)(\w+->call_controls_obsolete\s*\))/${1}0 \&\& $2/g'

@@ -10,4 +10,4 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 [ $# -eq 1 ] || { echo "usage: ${0##*/} TREE" >&2; exit 2; }
 # The one statement that sets walk_control_obsolete to true (kdamond_fn's exit path).
-tree_edit "$1" 1 '/^[ \t]*ctx->walk_control_obsolete\s*=\s*true\s*;[ \t]*\n//mg'
+tree_edit "$1" 1 '/^[^\n]*\bwalk_control_obsolete\s*=\s*true\b[^\n]*\n//mg'
