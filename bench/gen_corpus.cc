@@ -17,7 +17,7 @@
 #include "stress/workload.h"
 
 int main(int argc, char** argv) {
-  std::string out, profile_name = "pause-rfc", mix_text{stress::kDefaultMix};
+  std::string out, profile_name = "pause-rfc", mix_text = stress::default_mix_text();
   int count = 64, ops = 16, clients = 2, contexts = 1;
   uint64_t seed = 1;
   bool text = false, clean = false;

@@ -34,7 +34,7 @@ struct SharedOption {
 struct Config {
   std::string runtime_name = "os";
   std::string duration = "60s";
-  std::string mix_text{kDefaultMix};
+  std::string mix_text = default_mix_text();
   uint64_t run_budget_ms = 0;  // os: 0 = 3 x the watchdog timeout
   unsigned perturb_rate = 16;
   bool detect_deadlock = true;  // os: report a deadlock before the watchdog timeout

@@ -20,9 +20,8 @@ bool parse_unsigned(std::string_view s, unsigned* out) {
 }
 
 int kind_index(std::string_view name) {
-  for (int k = 0; k < program::kNumOpKinds; k++)
-    if (name == program::op_kind_name(static_cast<OpKind>(k))) return k;
-  return -1;
+  const program::OpSpec* spec = program::find_op_spec(name);
+  return spec ? static_cast<int>(spec->kind) : -1;
 }
 
 OpKind pick_kind(program::Rng& rng, const OpMix& mix) {
@@ -50,47 +49,64 @@ uint8_t random_mask(program::Rng& rng, int contexts) {
   return static_cast<uint8_t>(1 + rng.below(all));
 }
 
-void fill_commit(program::Rng& rng, Op* op) {
-  op->nr_schemes = static_cast<uint8_t>(rng.below(program::kMaxSchemes + 1));
-  for (auto& i : op->interval)
-    i = static_cast<uint8_t>(1 + rng.below(program::kMaxIntervalSamples));
-  op->wmarks_active = rng.below(4) != 0;
-  op->fail = rng.below(8) == 0;
+// Draws one argument of `op`; false if the op cannot be made here (a call or
+// a walk before this client started any ctx, where the profile wants that).
+bool draw_arg(program::Arg arg, program::Rng& rng, const WorkloadConfig& cfg, ClientView* v,
+              Op* op) {
+  using program::Arg;
+  switch (arg) {
+    case Arg::kCtxs:
+      op->ctx_mask = random_mask(rng, cfg.contexts);
+      return true;
+    case Arg::kCtx: {
+      int ctx = static_cast<int>(rng.below(cfg.contexts));
+      if (needs_start(cfg, op->kind)) {
+        if (!v->started) return false;
+        while (!(v->started >> ctx & 1)) ctx = (ctx + 1) % cfg.contexts;
+      }
+      op->ctx_mask = static_cast<uint8_t>(1u << ctx);
+      return true;
+    }
+    case Arg::kExclusive:
+      op->exclusive = rng.below(4) == 0;
+      return true;
+    case Arg::kCallMode:
+      op->call = static_cast<program::CallMode>(cfg.profile->features.repeat ? rng.below(3) : 0);
+      return true;
+    case Arg::kSchemes:
+      op->nr_schemes = static_cast<uint8_t>(rng.below(program::kMaxSchemes + 1));
+      return true;
+    case Arg::kIntervals:
+      // Every slot is drawn, so the stream does not depend on schemes=; those
+      // past it go back to their defaults (the canonical op).
+      for (int i = 0; i < program::kMaxSchemes; i++) {
+        const auto drawn = static_cast<uint8_t>(1 + rng.below(program::kMaxIntervalSamples));
+        op->interval[i] = i < op->nr_schemes ? drawn : Op{}.interval[i];
+      }
+      return true;
+    case Arg::kWmarks:
+      op->wmarks_active = rng.below(4) != 0;
+      return true;
+    case Arg::kFail:
+      op->fail = rng.below(8) == 0;
+      return true;
+    case Arg::kFault:
+      op->fault = rng.below(2) ? program::FaultKind::kAlloc : program::FaultKind::kKthreadRun;
+      return true;
+    case Arg::kSleepMs:
+      op->sleep_ms = static_cast<uint16_t>(1 + rng.below(cfg.max_sleep_ms));
+      return true;
+  }
+  return true;
 }
 
-// Draws the arguments of `kind`; returns false if the op cannot be made here.
+// Draws the arguments of `kind` (ops.def's row); returns false if the op
+// cannot be made here.
 bool fill_op(program::Rng& rng, const WorkloadConfig& cfg, ClientView* v, Op* op) {
-  if (op->kind == OpKind::kStart || op->kind == OpKind::kStop) {
-    op->ctx_mask = random_mask(rng, cfg.contexts);
-    op->exclusive = op->kind == OpKind::kStart && rng.below(4) == 0;
-    if (op->kind == OpKind::kStart) v->started |= op->ctx_mask;
-    return true;
-  }
-  int ctx = static_cast<int>(rng.below(cfg.contexts));
-  if (needs_start(cfg, op->kind)) {
-    if (!v->started) return false;
-    while (!(v->started >> ctx & 1)) ctx = (ctx + 1) % cfg.contexts;
-  }
-  op->ctx_mask = static_cast<uint8_t>(1u << ctx);
-  switch (op->kind) {
-    case OpKind::kCall:
-      op->call = static_cast<program::CallMode>(cfg.profile->features.repeat ? rng.below(3) : 0);
-      break;
-    case OpKind::kCommit:
-      fill_commit(rng, op);
-      break;
-    case OpKind::kRecreate:
-      v->started &= static_cast<uint8_t>(~op->ctx_mask);
-      break;
-    case OpKind::kFault:
-      op->fault = rng.below(2) ? program::FaultKind::kAlloc : program::FaultKind::kKthreadRun;
-      break;
-    case OpKind::kSleep:
-      op->sleep_ms = static_cast<uint16_t>(1 + rng.below(cfg.max_sleep_ms));
-      break;
-    default:
-      break;
-  }
+  for (const program::ArgField& f : program::op_spec(op->kind).args())
+    if (!draw_arg(f.arg, rng, cfg, v, op)) return false;
+  if (op->kind == OpKind::kStart) v->started |= op->ctx_mask;
+  if (op->kind == OpKind::kRecreate) v->started &= static_cast<uint8_t>(~op->ctx_mask);
   return true;
 }
 
@@ -123,6 +139,13 @@ bool parse_mix(std::string_view text, OpMix* out, std::string* err) {
   }
   *out = mix;
   return true;
+}
+
+std::string default_mix_text() {
+  OpMix mix;
+  for (const program::OpSpec& s : program::kOpSpecs)
+    mix.weight[static_cast<size_t>(s.kind)] = s.workload_weight;
+  return format_mix(mix);
 }
 
 std::string format_mix(const OpMix& mix) {

@@ -22,11 +22,8 @@ struct OpMix {
   unsigned total() const;
 };
 
-// "walk=4,call=3,start=2,stop=2,pause=1,resume=1,commit=1,invalidate=1,recreate=1,
-//  fault=0,sleep=1,is_running=1"
-inline constexpr std::string_view kDefaultMix =
-    "walk=4,call=3,start=2,stop=2,pause=1,resume=1,commit=1,invalidate=1,recreate=1,"
-    "fault=0,sleep=1,is_running=1";
+// The default mix: each kind's workload weight in ops.def, as KIND=WEIGHT,...
+std::string default_mix_text();
 
 // Starts from all-zero weights; kinds not named stay 0. Errors name the bad item.
 bool parse_mix(std::string_view text, OpMix* out, std::string* err);

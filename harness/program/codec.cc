@@ -8,6 +8,8 @@
 #include "harness/program/codec.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 namespace program {
 namespace {
@@ -24,75 +26,110 @@ constexpr uint8_t kPctPerThread = 0x20;
 
 constexpr uint8_t kAllCtxs = (1u << kMaxCtxs) - 1;
 
-bool has_extra_byte(OpKind k) {
-  return k == OpKind::kCommit || k == OpKind::kSleep;
+// Every row of ops.def fits its record: fields wide enough, inside the 16-bit
+// record word, not overlapping.
+constexpr bool layout_fits(const OpSpec& s) {
+  unsigned used = 0;
+  for (const ArgField& f : s.args()) {
+    if (f.width < arg_info(f.arg).bits || f.shift + f.width > 16) return false;
+    const unsigned bits = ((1u << f.width) - 1) << f.shift;
+    if (used & bits) return false;
+    used |= bits;
+  }
+  return true;
+}
+constexpr bool every_layout_fits() {
+  for (const OpSpec& s : kOpSpecs)
+    if (!layout_fits(s)) return false;
+  return true;
+}
+static_assert(every_layout_fits(), "an ops.def row's byte fields overlap or are too narrow");
+
+// Sets the argument from its field value `v` (the field's bits, shifted down).
+// The arguments come in the row's order, so schemes is set before intervals.
+void decode_arg(Arg arg, unsigned v, Op* op) {
+  switch (arg) {
+    case Arg::kCtxs:
+      op->ctx_mask = (v & kAllCtxs) ? (v & kAllCtxs) : kAllCtxs;
+      return;
+    case Arg::kCtx:
+      op->ctx_mask = static_cast<uint8_t>(1u << ((v & 3) % kMaxCtxs));
+      return;
+    case Arg::kExclusive:
+      op->exclusive = v & 1;
+      return;
+    case Arg::kCallMode:
+      op->call = static_cast<CallMode>((v & 3) % 3);
+      return;
+    case Arg::kSchemes:
+      op->nr_schemes = (v & 3) % (kMaxSchemes + 1);
+      return;
+    case Arg::kIntervals:
+      for (int i = 0; i < op->nr_schemes; i++) op->interval[i] = ((v >> (3 * i)) & 7) + 1;
+      return;
+    case Arg::kWmarks:
+      op->wmarks_active = v & 1;
+      return;
+    case Arg::kFail:
+      op->fail = v & 1;
+      return;
+    case Arg::kFault:
+      op->fault = (v & 1) ? FaultKind::kAlloc : FaultKind::kKthreadRun;
+      return;
+    case Arg::kSleepMs:
+      op->sleep_ms = static_cast<uint16_t>(v % kMaxSleepMs + 1);
+      return;
+  }
 }
 
-Op decode_op(OpKind kind, uint8_t b1, uint8_t b2) {
+// The inverse of decode_arg() for canonical ops within limits; out-of-range
+// fields are clamped so that the result still decodes to something close.
+unsigned encode_arg(Arg arg, const Op& op) {
+  switch (arg) {
+    case Arg::kCtxs:
+      return op.ctx_mask & kAllCtxs;
+    case Arg::kCtx:
+      return static_cast<unsigned>(op.ctx());
+    case Arg::kExclusive:
+      return op.exclusive;
+    case Arg::kCallMode:
+      return static_cast<unsigned>(op.call);
+    case Arg::kSchemes:
+      return std::min<unsigned>(op.nr_schemes, kMaxSchemes);
+    case Arg::kIntervals: {
+      unsigned word = 0;
+      for (int i = 0; i < std::min<int>(op.nr_schemes, kMaxSchemes); i++)
+        word |= (std::clamp<unsigned>(op.interval[i], 1, kMaxIntervalSamples) - 1) << (3 * i);
+      return word;
+    }
+    case Arg::kWmarks:
+      return op.wmarks_active;
+    case Arg::kFail:
+      return op.fail;
+    case Arg::kFault:
+      return op.fault == FaultKind::kAlloc;
+    case Arg::kSleepMs:
+      return std::clamp<unsigned>(op.sleep_ms, 1, kMaxSleepMs) - 1;
+  }
+  return 0;
+}
+
+Op decode_op(const OpSpec& spec, unsigned word) {
   Op op;
-  op.kind = kind;
-  switch (kind) {
-    case OpKind::kStart:
-    case OpKind::kStop:
-      op.ctx_mask = (b1 & kAllCtxs) ? (b1 & kAllCtxs) : kAllCtxs;
-      op.exclusive = kind == OpKind::kStart && (b1 & 4);
-      break;
-    case OpKind::kFault:
-      op.fault = (b1 & 1) ? FaultKind::kAlloc : FaultKind::kKthreadRun;
-      break;
-    case OpKind::kSleep:
-      op.sleep_ms = static_cast<uint16_t>((b1 | b2 << 8) % kMaxSleepMs + 1);
-      break;
-    default:
-      op.ctx_mask = static_cast<uint8_t>(1u << ((b1 & 3) % kMaxCtxs));
-      break;
-  }
-  if (kind == OpKind::kCall) op.call = static_cast<CallMode>(((b1 >> 2) & 3) % 3);
-  if (kind == OpKind::kCommit) {
-    op.nr_schemes = ((b1 >> 2) & 3) % (kMaxSchemes + 1);
-    op.wmarks_active = b1 & 0x10;
-    op.fail = b1 & 0x20;
-    const unsigned word = b1 >> 6 | b2 << 2;
-    for (int i = 0; i < op.nr_schemes; i++) op.interval[i] = ((word >> (3 * i)) & 7) + 1;
-  }
+  op.kind = spec.kind;
+  for (const ArgField& f : spec.args())
+    decode_arg(f.arg, word >> f.shift & ((1u << f.width) - 1), &op);
   return op;
 }
 
-// The inverse of decode_op() for canonical ops within limits; out-of-range
-// fields are clamped so that the result still decodes to something close.
 void encode_op(const Op& op, int client, std::vector<uint8_t>* out) {
+  const OpSpec& spec = op_spec(op.kind);
   out->push_back(static_cast<uint8_t>(client << 4 | static_cast<uint8_t>(op.kind)));
-  unsigned b1 = 0, b2 = 0;
-  switch (op.kind) {
-    case OpKind::kStart:
-    case OpKind::kStop:
-      b1 = op.ctx_mask & kAllCtxs;
-      if (op.kind == OpKind::kStart && op.exclusive) b1 |= 4;
-      break;
-    case OpKind::kFault:
-      b1 = op.fault == FaultKind::kAlloc;
-      break;
-    case OpKind::kSleep: {
-      const unsigned v = std::clamp<unsigned>(op.sleep_ms, 1, kMaxSleepMs) - 1;
-      b1 = v & 0xff;
-      b2 = v >> 8;
-      break;
-    }
-    default:
-      b1 = op.ctx();
-      break;
-  }
-  if (op.kind == OpKind::kCall) b1 |= static_cast<unsigned>(op.call) << 2;
-  if (op.kind == OpKind::kCommit) {
-    const int n = std::min<int>(op.nr_schemes, kMaxSchemes);
-    unsigned word = 0;
-    for (int i = 0; i < n; i++)
-      word |= (std::clamp<unsigned>(op.interval[i], 1, kMaxIntervalSamples) - 1) << (3 * i);
-    b1 |= n << 2 | op.wmarks_active << 4 | op.fail << 5 | (word & 3) << 6;
-    b2 = word >> 2;
-  }
-  out->push_back(static_cast<uint8_t>(b1));
-  if (has_extra_byte(op.kind)) out->push_back(static_cast<uint8_t>(b2));
+  unsigned word = 0;
+  for (const ArgField& f : spec.args())
+    word |= (encode_arg(f.arg, op) & ((1u << f.width) - 1)) << f.shift;
+  out->push_back(static_cast<uint8_t>(word & 0xff));
+  if (spec.record_size() == 3) out->push_back(static_cast<uint8_t>(word >> 8));
 }
 
 }  // namespace
@@ -133,14 +170,15 @@ Program decode_bytes(const uint8_t* data, size_t size) {
   size_t counts[kMaxClients] = {};
   for (int pass = 0; pass < 2; pass++) {
     for (size_t pos = 0; pos + 1 < end;) {
-      const auto kind = static_cast<OpKind>((data[pos] & 15) % kNumOpKinds);
+      const OpSpec& spec = kOpSpecs[(data[pos] & 15) % kNumOpKinds];
       const int client = (data[pos] >> 4) % kMaxClients;
-      const size_t len = has_extra_byte(kind) ? 3 : 2;
+      const size_t len = static_cast<size_t>(spec.record_size());
       if (pos + len > end) break;
       if (pass == 0) {
         counts[client]++;
       } else if (p.ops[client].size() < static_cast<size_t>(kMaxOpsPerClient)) {
-        p.ops[client].push_back(decode_op(kind, data[pos + 1], len == 3 ? data[pos + 2] : 0));
+        p.ops[client].push_back(
+            decode_op(spec, data[pos + 1] | (len == 3 ? data[pos + 2] : 0u) << 8));
       }
       pos += len;
     }
@@ -180,6 +218,21 @@ std::vector<uint8_t> encode_bytes(const Program& p) {
     out.push_back(static_cast<uint8_t>(delay & 0xff));
   }
   out.push_back(static_cast<uint8_t>(k));
+  return out;
+}
+
+std::string byte_layout_text(const OpSpec& spec) {
+  std::vector<ArgField> fields(spec.args().begin(), spec.args().end());
+  std::sort(fields.begin(), fields.end(),
+            [](const ArgField& a, const ArgField& b) { return a.shift < b.shift; });
+  std::string out;
+  for (const ArgField& f : fields) {
+    if (!out.empty()) out += ", ";
+    out += f.width == 1
+               ? "bit " + std::to_string(f.shift)
+               : "bits " + std::to_string(f.shift) + "-" + std::to_string(f.shift + f.width - 1);
+    out += std::string(" ") + arg_name(f.arg);
+  }
   return out;
 }
 

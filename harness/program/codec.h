@@ -25,5 +25,8 @@ Program decode_bytes(const uint8_t* data, size_t size);
 // Empty if `p` is within the limits of both formats, else what is wrong.
 std::string limit_violation(const Program& p);
 std::vector<uint8_t> encode_bytes(const Program& p);
+// Where an operation's record keeps its arguments, lowest bit first:
+// "bits 0-1 ctx, bits 2-3 call mode" (the byte format's table in docs/formats.md).
+std::string byte_layout_text(const OpSpec& spec);
 
 }  // namespace program

@@ -51,86 +51,73 @@ uint16_t random_sleep(Rng& rng) {
   return static_cast<uint16_t>(rng.one_in(16) ? rng.below(kMaxSleepMs) + 1 : rng.below(20) + 1);
 }
 
-// The argument fields an op kind uses, in a fixed order; kArgInterval counts
-// once per scheme.
-enum Arg {
-  kArgCtx,
-  kArgMask,
-  kArgExclusive,
-  kArgCall,
-  kArgSchemes,
-  kArgInterval,
-  kArgWmarks,
-  kArgFail,
-  kArgFault,
-  kArgSleep
-};
-
+// The arguments an op takes, in its row's order; kIntervals counts once per
+// scheme, so that each interval is as likely to change as any other field.
 std::vector<Arg> args_of(const Op& op) {
-  switch (op.kind) {
-    case OpKind::kStart:
-      return {kArgMask, kArgExclusive};
-    case OpKind::kStop:
-      return {kArgMask};
-    case OpKind::kCall:
-      return {kArgCtx, kArgCall};
-    case OpKind::kFault:
-      return {kArgFault};
-    case OpKind::kSleep:
-      return {kArgSleep};
-    case OpKind::kCommit: {
-      std::vector<Arg> args = {kArgCtx, kArgSchemes, kArgWmarks, kArgFail};
-      args.insert(args.end(), op.nr_schemes, kArgInterval);
-      return args;
-    }
-    default:
-      return {kArgCtx};
-  }
+  std::vector<Arg> args;
+  for (const ArgField& f : op_spec(op.kind).args())
+    args.insert(args.end(), f.arg == Arg::kIntervals ? op.nr_schemes : 1, f.arg);
+  return args;
 }
 
 // Sets one argument to a random value. Scheme intervals past nr_schemes go back
 // to their defaults so the op stays canonical (text and bytes round-trip it).
 void randomize_arg(Op* op, Arg arg, Rng& rng) {
   switch (arg) {
-    case kArgCtx:
+    case Arg::kCtx:
       op->ctx_mask = static_cast<uint8_t>(1u << rng.below(kMaxCtxs));
       break;
-    case kArgMask:
+    case Arg::kCtxs:
       op->ctx_mask = static_cast<uint8_t>(rng.below(kAllCtxs) + 1);
       break;
-    case kArgExclusive:
+    case Arg::kExclusive:
       op->exclusive = !op->exclusive;
       break;
-    case kArgCall:
+    case Arg::kCallMode:
       op->call = static_cast<CallMode>(rng.below(3));
       break;
-    case kArgSchemes:
+    case Arg::kSchemes:
       op->nr_schemes = static_cast<uint8_t>(rng.below(kMaxSchemes + 1));
       for (int i = op->nr_schemes; i < kMaxSchemes; i++) op->interval[i] = Op{}.interval[i];
       break;
-    case kArgInterval:
+    case Arg::kIntervals:
       if (op->nr_schemes)
         op->interval[rng.below(op->nr_schemes)] =
             static_cast<uint8_t>(rng.below(kMaxIntervalSamples) + 1);
       break;
-    case kArgWmarks:
+    case Arg::kWmarks:
       op->wmarks_active = !op->wmarks_active;
       break;
-    case kArgFail:
+    case Arg::kFail:
       op->fail = !op->fail;
       break;
-    case kArgFault:
+    case Arg::kFault:
       op->fault = op->fault == FaultKind::kAlloc ? FaultKind::kKthreadRun : FaultKind::kAlloc;
       break;
-    case kArgSleep:
+    case Arg::kSleepMs:
       op->sleep_ms = random_sleep(rng);
       break;
   }
 }
 
+// A kind drawn by ops.def's mutation weights.
+OpKind random_kind(Rng& rng) {
+  static constexpr uint32_t kTotal = [] {
+    uint32_t t = 0;
+    for (const OpSpec& s : kOpSpecs) t += s.mutation_weight;
+    return t;
+  }();
+  uint32_t r = rng.below(kTotal);
+  for (const OpSpec& s : kOpSpecs) {
+    if (r < s.mutation_weight) return s.kind;
+    r -= s.mutation_weight;
+  }
+  return kOpSpecs.back().kind;
+}
+
 Op random_op(Rng& rng) {
   Op op;
-  op.kind = static_cast<OpKind>(rng.below(kNumOpKinds));
+  op.kind = random_kind(rng);
   for (Arg arg : args_of(op))
     if (rng.one_in(2)) randomize_arg(&op, arg, rng);
   return op;

@@ -40,9 +40,11 @@ class OpParser {
                     int* out);
   bool parse_ctx(std::string_view text, int column, int* out);
   bool parse_ctx_mask(bool allow_many, uint8_t* out);
-  bool parse_commit_field(const Token& t, Op* op, const Token** intervals);
-  bool parse_commit(Op* op);
-  bool parse_args(Op* op);
+  bool parse_arg(Arg arg, Op* op);
+  bool parse_keyed_field(const OpSpec& spec, const Token& t, Op* op, const Token** intervals);
+  bool parse_intervals(const Token& t, Op* op);
+  bool parse_keyed(const OpSpec& spec, Op* op);
+  bool parse_args(const OpSpec& spec, Op* op);
 
   const std::vector<Token>& tokens_;
   const int end_column_;
@@ -94,56 +96,84 @@ bool OpParser::parse_ctx_mask(bool allow_many, uint8_t* out) {
   return true;
 }
 
-bool OpParser::parse_commit_field(const Token& t, Op* op, const Token** intervals) {
-  if (t.text == "fail") {
-    op->fail = true;
-    return true;
+// A positional argument, or an optional word, in the row's order.
+bool OpParser::parse_arg(Arg arg, Op* op) {
+  switch (arg) {
+    case Arg::kCtxs:
+      return parse_ctx_mask(true, &op->ctx_mask);
+    case Arg::kCtx:
+      return parse_ctx_mask(false, &op->ctx_mask);
+    case Arg::kExclusive:
+      if (take("exclusive")) op->exclusive = true;
+      return true;
+    case Arg::kCallMode:
+      if (take("repeat")) op->call = take("dealloc") ? CallMode::kRepeatDealloc : CallMode::kRepeat;
+      return true;
+    case Arg::kFault:
+      if (take("kthread")) return true;
+      if (take("alloc")) {
+        op->fault = FaultKind::kAlloc;
+        return true;
+      }
+      return fail(at_end() ? end_column_ : peek().column, "expected 'kthread' or 'alloc'");
+    case Arg::kSleepMs: {
+      if (at_end()) return fail(end_column_, "missing sleep time in ms");
+      const Token& t = tokens_[next_++];
+      int ms = 0;
+      if (!parse_number(t.text, t.column, 1, kMaxSleepMs, "sleep", &ms)) return false;
+      op->sleep_ms = static_cast<uint16_t>(ms);
+      return true;
+    }
+    default:
+      return true;  // keyed: parse_keyed()
   }
-  const size_t eq = t.text.find('=');
-  const std::string_view key = t.text.substr(0, eq);
-  if (eq == std::string_view::npos || (key != "schemes" && key != "intervals" && key != "wmarks"))
-    return fail(t.column, fmt::format("unknown commit field '{}'", t.text));
-  const std::string_view value = t.text.substr(eq + 1);
-  const int value_column = t.column + static_cast<int>(eq) + 1;
-  if (key == "schemes") {
-    int n = 0;
-    if (!parse_number(value, value_column, 0, kMaxSchemes, "schemes", &n)) return false;
-    op->nr_schemes = static_cast<uint8_t>(n);
-  } else if (key == "wmarks") {
-    if (value != "on" && value != "off")
-      return fail(value_column, fmt::format("wmarks must be 'on' or 'off', got '{}'", value));
-    op->wmarks_active = value == "on";
-  } else {
-    *intervals = &t;
-  }
-  return true;
 }
 
-// Fields may come in any order; intervals are checked last because their count
-// depends on schemes=.
-bool OpParser::parse_commit(Op* op) {
-  const Token* intervals = nullptr;
-  std::vector<std::string_view> seen;
-  for (; !at_end(); next_++) {
-    const Token& t = peek();
-    const std::string_view key = t.text.substr(0, t.text.find('='));
-    for (std::string_view s : seen)
-      if (s == key) return fail(t.column, fmt::format("commit field '{}' given twice", key));
-    seen.push_back(key);
-    if (!parse_commit_field(t, op, &intervals)) return false;
+bool OpParser::parse_keyed_field(const OpSpec& spec, const Token& t, Op* op,
+                                 const Token** intervals) {
+  const size_t eq = t.text.find('=');
+  const std::string_view key = t.text.substr(0, eq);
+  const ArgField* field = nullptr;
+  for (const ArgField& f : spec.args())
+    if (arg_info(f.arg).keyed() && key == arg_info(f.arg).key &&
+        arg_info(f.arg).flag == (eq == t.text.npos))
+      field = &f;
+  if (!field) return fail(t.column, fmt::format("unknown {} field '{}'", spec.name, t.text));
+  const std::string_view value = t.text.substr(eq + 1);
+  const int value_column = t.column + static_cast<int>(eq) + 1;
+  switch (field->arg) {
+    case Arg::kFail:
+      op->fail = true;
+      return true;
+    case Arg::kSchemes: {
+      int n = 0;
+      if (!parse_number(value, value_column, 0, kMaxSchemes, "schemes", &n)) return false;
+      op->nr_schemes = static_cast<uint8_t>(n);
+      return true;
+    }
+    case Arg::kWmarks:
+      if (value != "on" && value != "off")
+        return fail(value_column, fmt::format("wmarks must be 'on' or 'off', got '{}'", value));
+      op->wmarks_active = value == "on";
+      return true;
+    default:  // kIntervals: their count depends on schemes=, so they are read last
+      *intervals = &t;
+      return true;
   }
-  if (!intervals) return true;
+}
+
+bool OpParser::parse_intervals(const Token& t, Op* op) {
   constexpr size_t kPrefix = sizeof("intervals=") - 1;
-  const std::string_view list = intervals->text.substr(kPrefix);
+  const std::string_view list = t.text.substr(kPrefix);
   const int n = static_cast<int>(std::count(list.begin(), list.end(), ',')) + 1;
-  if (op->nr_schemes == 0) return fail(intervals->column, "schemes=0 takes no intervals");
+  if (op->nr_schemes == 0) return fail(t.column, "schemes=0 takes no intervals");
   if (n != op->nr_schemes)
-    return fail(intervals->column, fmt::format("schemes={} takes {} intervals, got {}",
-                                               op->nr_schemes, op->nr_schemes, n));
+    return fail(t.column, fmt::format("schemes={} takes {} intervals, got {}", op->nr_schemes,
+                                      op->nr_schemes, n));
   size_t pos = 0;
   for (int i = 0; i < n; i++) {
     const size_t comma = std::min(list.find(',', pos), list.size());
-    const int column = intervals->column + static_cast<int>(kPrefix + pos);
+    const int column = t.column + static_cast<int>(kPrefix + pos);
     int v = 0;
     if (!parse_number(list.substr(pos, comma - pos), column, 1, kMaxIntervalSamples, "interval",
                       &v))
@@ -154,49 +184,38 @@ bool OpParser::parse_commit(Op* op) {
   return true;
 }
 
-bool OpParser::parse_args(Op* op) {
-  switch (op->kind) {
-    case OpKind::kFault:
-      if (take("kthread")) return expect_end();
-      if (take("alloc")) {
-        op->fault = FaultKind::kAlloc;
-        return expect_end();
-      }
-      return fail(at_end() ? end_column_ : peek().column, "expected 'kthread' or 'alloc'");
-    case OpKind::kSleep: {
-      if (at_end()) return fail(end_column_, "missing sleep time in ms");
-      const Token& t = tokens_[next_++];
-      int ms = 0;
-      if (!parse_number(t.text, t.column, 1, kMaxSleepMs, "sleep", &ms)) return false;
-      op->sleep_ms = static_cast<uint16_t>(ms);
-      return expect_end();
-    }
-    case OpKind::kStart:
-    case OpKind::kStop:
-      if (!parse_ctx_mask(true, &op->ctx_mask)) return false;
-      if (op->kind == OpKind::kStart && take("exclusive")) op->exclusive = true;
-      return expect_end();
-    default:
-      break;
+// The keyed fields: any order, each at most once.
+bool OpParser::parse_keyed(const OpSpec& spec, Op* op) {
+  const Token* intervals = nullptr;
+  std::vector<std::string_view> seen;
+  for (; !at_end(); next_++) {
+    const Token& t = peek();
+    const std::string_view key = t.text.substr(0, t.text.find('='));
+    for (std::string_view s : seen)
+      if (s == key) return fail(t.column, fmt::format("{} field '{}' given twice", spec.name, key));
+    seen.push_back(key);
+    if (!parse_keyed_field(spec, t, op, &intervals)) return false;
   }
-  if (!parse_ctx_mask(false, &op->ctx_mask)) return false;
-  if (op->kind == OpKind::kCall && take("repeat"))
-    op->call = take("dealloc") ? CallMode::kRepeatDealloc : CallMode::kRepeat;
-  if (op->kind == OpKind::kCommit) return parse_commit(op);
-  return expect_end();
+  return !intervals || parse_intervals(*intervals, op);
+}
+
+bool OpParser::parse_args(const OpSpec& spec, Op* op) {
+  bool keyed = false;
+  for (const ArgField& f : spec.args()) {
+    keyed = keyed || arg_info(f.arg).keyed();
+    if (!parse_arg(f.arg, op)) return false;
+  }
+  return keyed ? parse_keyed(spec, op) : expect_end();
 }
 
 bool OpParser::parse(Op* op) {
   if (at_end()) return fail(end_column_, "missing operation");
   const Token& name = tokens_[next_++];
-  for (int k = 0; k < kNumOpKinds; k++) {
-    if (name.text == op_kind_name(static_cast<OpKind>(k))) {
-      *op = Op{};
-      op->kind = static_cast<OpKind>(k);
-      return parse_args(op);
-    }
-  }
-  return fail(name.column, fmt::format("unknown operation '{}'", name.text));
+  const OpSpec* spec = find_op_spec(name.text);
+  if (!spec) return fail(name.column, fmt::format("unknown operation '{}'", name.text));
+  *op = Op{};
+  op->kind = spec->kind;
+  return parse_args(*spec, op);
 }
 
 }  // namespace

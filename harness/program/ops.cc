@@ -289,8 +289,8 @@ int run_op(RunState& st, int client, int index, const Op& op, const std::string&
   OwnerText owner_of(client, index, text);
   const int ci = op.ctx();
   Slot& slot = st.slots[ci];
-  const bool on_ctx = op.kind != OpKind::kFault && op.kind != OpKind::kSleep;
-  const bool needs_ctx = on_ctx && op.kind != OpKind::kStart && op.kind != OpKind::kStop;
+  const bool on_ctx = op_spec(op.kind).on_ctx();
+  const bool needs_ctx = op_spec(op.kind).has(Arg::kCtx);  // start/stop skip a missing one
   // Count this call as in flight on every context it names, so that a
   // concurrent re-create of one of them is seen as the caller bug it is. The
   // count and the look at the ctx are one step for a re-create (inflight_mu,

@@ -33,6 +33,11 @@ struct Features {
   bool call_needs_started = false;  // damon_call only after a successful damon_start
   bool walk_needs_started = false;  // damos_walk only after damon_start
   bool has(OpKind k) const { return ops >> static_cast<unsigned>(k) & 1; }
+  // Drops every operation whose ops.def row needs `n` (code without it).
+  void drop_needing(OpNeeds n) {
+    for (const OpSpec& s : kOpSpecs)
+      if (s.needs == n) ops &= ~(1u << static_cast<unsigned>(s.kind));
+  }
   // "start stop pause ... call(repeat)", for `damon-harness profiles`.
   std::string describe() const;
 };

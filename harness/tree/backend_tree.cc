@@ -238,19 +238,15 @@ std::unique_ptr<program::Backend> make_tree_backend(const program::ProfileInfo& 
 }
 
 program::Features features_of(const dwh_tree& t) {
-  using program::OpKind;
+  using program::OpNeeds;
   program::Features f;
-  auto drop = [&f](OpKind k) { f.ops &= ~(1u << static_cast<unsigned>(k)); };
-  if (!(t.features & DWH_TREE_CALL)) drop(OpKind::kCall);
-  if (!(t.features & DWH_TREE_WALK)) drop(OpKind::kWalk);
-  if (!(t.features & DWH_TREE_PAUSE)) {
-    drop(OpKind::kPause);
-    drop(OpKind::kResume);
-  }
+  if (!(t.features & DWH_TREE_CALL)) f.drop_needing(OpNeeds::kCall);
+  if (!(t.features & DWH_TREE_WALK)) f.drop_needing(OpNeeds::kWalk);
+  if (!(t.features & DWH_TREE_PAUSE)) f.drop_needing(OpNeeds::kPause);
   // Without damon_commit_ctx() the harness has no commit to carry out (6.1's
   // sysfs set attrs and schemes through the kdamond's callbacks). Without
   // damon_call(), a commit into a running ctx returns -EOPNOTSUPP (backend).
-  if (!(t.features & DWH_TREE_COMMIT_CTX)) drop(OpKind::kCommit);
+  if (!(t.features & DWH_TREE_COMMIT_CTX)) f.drop_needing(OpNeeds::kCommitCtx);
   f.repeat = t.features & DWH_TREE_REPEAT;
   f.call_needs_started = t.features & DWH_TREE_CALL_NEEDS_STARTED;
   f.walk_needs_started = t.features & DWH_TREE_WALK_NEEDS_STARTED;
