@@ -82,7 +82,7 @@ TEST(FiberStack, ReturnedFibersLeaveTheirStacksClean) {
   }
 }
 
-// A run the livelock budget ends unwinds a thread blocked 40 frames down; its
+// A run the step cap ends unwinds a thread blocked 40 frames down; its
 // stack comes back clean too.
 TEST(FiberStack, AnUnwoundRunLeavesItsStacksClean) {
   SKIP_WITHOUT_ASAN();
@@ -101,7 +101,7 @@ TEST(FiberStack, AnUnwoundRunLeavesItsStacksClean) {
       for (;;) deep(*e, 40, false);
     });
     rt::RunResult r = e->run();
-    ASSERT_EQ(r.verdict, rt::Verdict::kLivelock);
+    ASSERT_EQ(r.verdict, rt::Verdict::kBudgetExhausted);
   }
   EXPECT_FALSE(rt::pooled_stack_poisoned());
 }

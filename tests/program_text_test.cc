@@ -435,15 +435,17 @@ TEST(VerdictNames, RoundTripAndClassify) {
                                "leak",
                                "return-contract",
                                "caller-contract",
+                               "budget-exhausted",
                                "harness-bug"};
-  for (int i = 0; i < 11; i++) {
+  for (int i = 0; i < 12; i++) {
     const auto v = static_cast<rt::Verdict>(i);
     EXPECT_EQ(rt::verdict_name(v), names[i]);
     rt::Verdict back = rt::Verdict::kOk;
     EXPECT_TRUE(rt::parse_verdict(names[i], &back));
     EXPECT_EQ(back, v);
     EXPECT_EQ(rt::is_hang(v), i >= 1 && i <= 4) << names[i];
-    EXPECT_EQ(rt::is_protocol_bug(v), v != rt::Verdict::kOk && v != rt::Verdict::kCallerContract);
+    EXPECT_EQ(rt::is_protocol_bug(v), v != rt::Verdict::kOk && v != rt::Verdict::kCallerContract &&
+                                          v != rt::Verdict::kBudgetExhausted);
   }
   rt::Verdict v;
   EXPECT_FALSE(rt::parse_verdict("lost-wakeup", &v));

@@ -149,10 +149,10 @@ TEST(Sim, DifferentSchedulesGiveDifferentTraces) {
   EXPECT_GT(hashes.size(), 10u);
 }
 
-TEST(Sim, LivelockBudget) {
+TEST(Sim, LivelockJudgedByVirtualTime) {
   auto s = rt::make_random_strategy(1);
   rt::Options o;
-  o.max_steps = 1000;
+  o.livelock_ns = 1000000;
   SimRun r(*s, 0, o);
   kernel::completion never("never");
   r.e->spawn("cpu0", rt::ThreadKind::kClient, [&] { wait_for_completion(&never); });

@@ -4,15 +4,13 @@
 #include <memory>
 
 #include "harness/kernel/world.h"
+#include "harness/program/liveness.h"
 #include "harness/program/run_state.h"
 #include "harness/runtime/invisible.h"
 
 namespace program {
 
 namespace {
-
-constexpr int kTeardownRounds = 8;
-constexpr uint64_t kTeardownPollMs = 100;
 
 // PCT's change points are drawn over the run's expected number of decisions
 // with a choice; too many, and most of them fall after the run has ended (the
@@ -87,9 +85,11 @@ Outcome execute(const Program& p, const RunConfig& cfg) {
   Outcome out;
   auto own_strategy = cfg.external_strategy ? nullptr : make_strategy(p, cfg);
   rt::Strategy& strategy = cfg.external_strategy ? *cfg.external_strategy : *own_strategy;
+  rt::Options options = cfg.options;
+  if (!options.livelock_ns) options.livelock_ns = livelock_bound_ns(p, *cfg.profile, options);
   std::unique_ptr<rt::Execution> e = cfg.runtime == rt::RuntimeKind::kSim
-                                         ? rt::make_sim_execution(strategy, 0, cfg.options)
-                                         : rt::make_os_execution(cfg.options);
+                                         ? rt::make_sim_execution(strategy, 0, options)
+                                         : rt::make_os_execution(options);
   auto world = std::make_unique<kernel::World>();
   world->attach(*e);
   world->access_hook = cfg.access_hook;

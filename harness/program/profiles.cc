@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "harness/damon/damon.h"
 #include "harness/damon/profile.h"
 #include "harness/program/backend_model.h"
 
@@ -31,6 +32,8 @@ ProfileInfo model_profile(const damon::Profile& p) {
   info.features.repeat = p.has_repeat;
   info.features.call_needs_started = p.call_needs_started;
   info.features.walk_needs_started = p.walk_needs_started;
+  info.timing.sample_us = damon::damon_attrs{}.sample_interval;
+  info.timing.aggr_us = damon::damon_attrs{}.aggr_interval;
   info.make_backend = make_model_backend;
   info.model = &p;
   return info;

@@ -42,6 +42,18 @@ struct Features {
   std::string describe() const;
 };
 
+// The periods a profile's kdamond and damon_call() wait in, for the livelock
+// judge (liveness.h). The defaults are the attrs both backends build the
+// harness's contexts with (5 ms sample, 20 ms aggregation), the inactive
+// watermarks' 50 ms check and damon_call()'s 100 ms poll for the ctx's stop
+// (C6); the model's rows take the attrs from damon::damon_attrs.
+struct KdamondTiming {
+  uint64_t sample_us = 5000;
+  uint64_t aggr_us = 20000;
+  uint64_t wmark_interval_us = 50000;
+  uint64_t call_poll_us = 100000;
+};
+
 struct ProfileInfo;
 // Makes the backend of one execution, bound to `world`, reporting to `oracle`.
 // Called outside the execution, before it runs.
@@ -53,6 +65,7 @@ struct ProfileInfo {
   std::string summary;
   std::string source;  // model: the kernel commit/mail it follows; tree: package/version or path
   Features features;
+  KdamondTiming timing;
   BackendFactory make_backend = nullptr;
   const damon::Profile* model = nullptr;  // the model's row; nullptr for a tree
   const void* tree = nullptr;             // a tree backend's own description; nullptr for the model

@@ -48,6 +48,7 @@ TriageClass class_of_verdict(rt::Verdict v) {
     case rt::Verdict::kHarnessBug:
       return TriageClass::kHarnessBug;
     case rt::Verdict::kOk:
+    case rt::Verdict::kBudgetExhausted:  // inconclusive: the run did not end
       break;
   }
   return TriageClass::kNoLongerReproduces;

@@ -105,10 +105,21 @@ class Event {
 using HangHook = void (*)(const Finding& f, void* arg);
 
 struct Options {
-  uint64_t max_steps = 100000;                    // sim: livelock budget
-  uint64_t max_virtual_ns = 120ull * 1000000000;  // sim: livelock budget
-  bool detect_lost_wakeups = true;                // sim
-  bool record_trace = true;                       // keep the per-point trace
+  // sim: the livelock judge. A run in which virtual time passes for more than
+  // this while no client finishes an operation (progress()) and some thread is
+  // still unfinished is a livelock: the layer above sets it to the longest
+  // wait the run's own parameters allow, with a margin (program/liveness.h).
+  // 0: no judge by time.
+  uint64_t livelock_ns = 0;
+  // sim: a run whose virtual time stands still for this many steps spins
+  // (every wait in the sim either blocks or sleeps): a livelock too.
+  uint64_t max_spin_steps = 200000;
+  // sim: hard safety nets. A run that reaches either one without the judge
+  // having decided ends as Verdict::kBudgetExhausted, which is no finding.
+  uint64_t max_steps = 2000000;
+  uint64_t max_virtual_ns = 120ull * 1000000000;
+  bool detect_lost_wakeups = true;  // sim
+  bool record_trace = true;         // keep the per-point trace
   // os: real nanoseconds per virtual nanosecond (0.01 = 100x faster than real)
   double time_scale = 0.01;
   uint64_t watchdog_ms = 0;  // os: 0 = use default_watchdog_ms()

@@ -77,6 +77,7 @@ DWH_SIM_STEP bool SimExecution::teardown_eligible() const {
 DWH_SIM_STEP void SimExecution::progress() {
   QuietAccesses q;
   last_client_ns_ = now_;
+  judged_at_progress_ = judged_ns_;
   fp_global();  // the teardown's gate
 }
 
@@ -226,6 +227,15 @@ DWH_SIM_STEP int SimExecution::decide(bool cur_can_run) {
   if (fp_on_ && cands_.size() > 1) fp_.tid = c.tid;
   if (c.sleeping) {
     fp_global();  // virtual time moves
+    if (c.wake_ns > now_) {
+      time_step_ = result_.steps;
+      // The livelock judge's clock: a timer fired ahead of a runnable thread
+      // stands for a preemption, not for time that thread had to act in.
+      bool runnable_passed_over = false;
+      for (const Candidate& o : cands_) runnable_passed_over |= !o.sleeping;
+      const uint64_t d = c.wake_ns - now_;
+      judged_ns_ += runnable_passed_over ? std::min(d, kMaxRunnableLagNs) : d;
+    }
     now_ = std::max(now_, c.wake_ns);
     set_state(threads_[c.tid], State::kRunnable);
     threads_[c.tid].interrupted = false;

@@ -184,6 +184,12 @@ class SimExecution final : public Execution {
   int cur_ = -1;
   int next_ = -1;
   uint64_t now_ = 0;
+  uint64_t time_step_ = 0;  // the step at which virtual time last moved
+  // The livelock judge's clock (docs/model.md, "Liveness"): virtual time, but
+  // a timer fired while a runnable thread was passed over counts at most
+  // kMaxRunnableLagNs. judged_at_progress_: its value at the last progress().
+  uint64_t judged_ns_ = 0;
+  uint64_t judged_at_progress_ = 0;
   uint64_t last_client_ns_ = 0;
   bool running_ = false;
   bool aborting_ = false;

@@ -2,6 +2,7 @@
 // its effect, so a preemption can land between any two protocol steps. While a
 // run is being unwound (aborting_), every primitive returns at once.
 #include <algorithm>
+#include <cstdio>
 
 #include "harness/runtime/current.h"
 #include "harness/runtime/invisible.h"
@@ -9,13 +10,37 @@
 
 namespace rt {
 
+// The livelock judge (docs/model.md, "Liveness"): by virtual time against the
+// run's own longest legitimate wait, then by a spin without time, then the
+// hard safety nets, which decide nothing.
 DWH_SIM_STEP void SimExecution::check_budget(const Site* site) {
-  if (result_.steps <= opts_.max_steps && now_ <= opts_.max_virtual_ns) return;
-  Finding f = hang_finding(Verdict::kLivelock, "livelock: step or time budget ran out", site);
+  const uint64_t waited = judged_ns_ - judged_at_progress_;
+  const bool stalled = opts_.livelock_ns && waited > opts_.livelock_ns;
+  const bool spinning = result_.steps - time_step_ > opts_.max_spin_steps;
+  const bool exhausted = result_.steps > opts_.max_steps || now_ > opts_.max_virtual_ns;
+  if (!stalled && !spinning && !exhausted) [[likely]]
+    return;
+  char why[160];
+  if (stalled) {
+    std::snprintf(why, sizeof why, "for %.3f s of virtual time (the program's bound is %.3f s)",
+                  static_cast<double>(waited) / 1e9, static_cast<double>(opts_.livelock_ns) / 1e9);
+  } else if (spinning) {
+    std::snprintf(why, sizeof why, "in %llu steps without virtual time passing (a spin)",
+                  static_cast<unsigned long long>(result_.steps - time_step_));
+  } else {
+    std::snprintf(why, sizeof why,
+                  "when the %s budget ran out (%llu steps, %.3f s virtual): inconclusive",
+                  result_.steps > opts_.max_steps ? "step" : "virtual-time",
+                  static_cast<unsigned long long>(result_.steps), static_cast<double>(now_) / 1e9);
+  }
+  const Verdict v = stalled || spinning ? Verdict::kLivelock : Verdict::kBudgetExhausted;
+  const char* what = v == Verdict::kLivelock ? "livelock" : "budget-exhausted";
+  Finding f = hang_finding(v, std::string(what) + ": no client made progress " + why, site);
   for (const BlockedThread& b : f.blocked) {
     if (threads_[b.tid].kind == ThreadKind::kClient) {
       f.tid = b.tid;
-      f.message = "livelock: " + b.thread + " made no progress in " + b.wait_site;
+      f.message =
+          std::string(what) + ": " + b.thread + " made no progress in " + b.wait_site + " " + why;
       break;
     }
   }

@@ -8,7 +8,7 @@ namespace {
 
 // The names are written into corpus files and reports, so they never change
 // once released; parse_verdict() depends on them being unique.
-constexpr std::array<std::pair<Verdict, std::string_view>, 11> kNames = {{
+constexpr std::array<std::pair<Verdict, std::string_view>, 12> kNames = {{
     {Verdict::kOk, "ok"},
     {Verdict::kDeadlock, "deadlock"},
     {Verdict::kLostRequest, "lost-request"},
@@ -19,6 +19,7 @@ constexpr std::array<std::pair<Verdict, std::string_view>, 11> kNames = {{
     {Verdict::kLeak, "leak"},
     {Verdict::kReturnContract, "return-contract"},
     {Verdict::kCallerContract, "caller-contract"},
+    {Verdict::kBudgetExhausted, "budget-exhausted"},
     {Verdict::kHarnessBug, "harness-bug"},
 }};
 
@@ -53,7 +54,7 @@ bool is_hang(Verdict v) {
 }
 
 bool is_protocol_bug(Verdict v) {
-  return v != Verdict::kOk && v != Verdict::kCallerContract;
+  return v != Verdict::kOk && v != Verdict::kCallerContract && v != Verdict::kBudgetExhausted;
 }
 
 }  // namespace rt

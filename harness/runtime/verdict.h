@@ -12,18 +12,19 @@
 namespace rt {
 
 enum class Verdict {
-  kOk,              // every thread finished, no oracle fired
-  kDeadlock,        // nothing runnable, nothing sleeping, some thread blocked (os: proven
-                    // by the deadlock detector: every unfinished thread waits)
-  kLostRequest,     // a waiter's completion became unreachable ("lost request")
-  kLivelock,        // step or time budget ran out while a waiter made no progress
-  kWatchdogHang,    // os runtime: a wait made no progress for the watchdog timeout
-  kUseAfterFree,    // access to an object after it died (caller return or free)
-  kDoubleFree,      // an object freed twice
-  kLeak,            // an object that had to be freed by the protocol never was
-  kReturnContract,  // a return-code contract of the protocol was broken
-  kCallerContract,  // the caller broke a documented precondition
-  kHarnessBug,      // the harness contradicted itself (e.g. replay diverged)
+  kOk,               // every thread finished, no oracle fired
+  kDeadlock,         // nothing runnable, nothing sleeping, some thread blocked (os: proven
+                     // by the deadlock detector: every unfinished thread waits)
+  kLostRequest,      // a waiter's completion became unreachable ("lost request")
+  kLivelock,         // virtual time passed, or the run spun, while no client made progress
+  kWatchdogHang,     // os runtime: a wait made no progress for the watchdog timeout
+  kUseAfterFree,     // access to an object after it died (caller return or free)
+  kDoubleFree,       // an object freed twice
+  kLeak,             // an object that had to be freed by the protocol never was
+  kReturnContract,   // a return-code contract of the protocol was broken
+  kCallerContract,   // the caller broke a documented precondition
+  kBudgetExhausted,  // sim: the step or virtual-time safety net ended the run first (no finding)
+  kHarnessBug,       // the harness contradicted itself (e.g. replay diverged)
 };
 
 // "deadlock", "lost-request", ... : stable names used in files and reports.
@@ -32,8 +33,8 @@ std::string_view verdict_name(Verdict v);
 bool parse_verdict(std::string_view s, Verdict* out);
 // True for the verdicts that mean "some call never returned".
 bool is_hang(Verdict v);
-// True for every verdict that is a finding about the protocol (not kOk and not
-// kCallerContract).
+// True for every verdict that is a finding about the protocol (not kOk,
+// kCallerContract or kBudgetExhausted).
 bool is_protocol_bug(Verdict v);
 
 // What one blocked thread was doing when a hang was declared.
