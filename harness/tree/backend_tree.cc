@@ -113,7 +113,19 @@ class TreeBackend final : public program::Backend {
   // A ctx counts as started from the start of a damon_start() that succeeds
   // (as the model's ever_started, set before the caller's return): a call
   // racing the start's return is not a caller bug.
+  //
+  // The caller's part, where the tree's damon_start() first commits each ctx
+  // into a test ctx: every in-tree caller (sysfs, DAMON_RECLAIM,
+  // DAMON_LRU_SORT, DAMON_STAT) starts a ctx only after damon_is_running()
+  // said it is not, under a lock of its own (the program's slot lock here).
+  // Without that, the validation reads targets and regions a live kdamond
+  // owns, and frees at its exit (docs/findings.md, "Cross-checks"); so the
+  // program's start does what those callers do and gets -EBUSY.
   int start(Ctx** ctxs, int nr, bool exclusive) override {
+    if (t_.features & DWH_TREE_START_VALIDATES) {
+      for (int i = 0; i < nr; i++)
+        if (t_.is_running(ctxs[i])) return -EBUSY;
+    }
     std::set<const Ctx*> fresh;
     {
       rt::Invisible inv;

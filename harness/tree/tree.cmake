@@ -89,6 +89,9 @@ function(dwh_add_tree entry)
                  "called only after damon_start\\(\\)[^/]*/\nint damon_call\\(")
   dwh_tree_probe(walk_needs_started "${core}"
                  "called only after damon_start\\(\\)[^/]*/\nint damos_walk\\(")
+  # damon_start() commits each ctx into a test ctx (reading the ctx unlocked)
+  # before it takes any lock: the first block of its body calls __damon_commit_ctx().
+  dwh_tree_probe(start_validates "${core}" "\nint damon_start\\([^{]*{[^}]*__damon_commit_ctx\\(")
   dwh_tree_arity(scheme_args "${h}" "struct damos \\*damon_new_scheme" 4)
   dwh_tree_arity(rate_args "${h}" "void damon_update_region_access_rate" 0)
 
@@ -120,7 +123,7 @@ function(dwh_add_tree entry)
     DWH_HAS_REPEAT=${has_repeat} DWH_HAS_DEALLOC_ON_CANCEL=${has_dealloc}
     DWH_HAS_OBSOLETE=${has_obsolete} DWH_HAS_PAUSE=${has_pause} DWH_STOP_VOID=${stop_void}
     DWH_HAS_CALL_LIST=${has_call_list}
-    DWH_CALL_NEEDS_STARTED=${call_needs_started} DWH_WALK_NEEDS_STARTED=${walk_needs_started} DWH_APPLY_SZ_FILTER=${apply_sz}
+    DWH_CALL_NEEDS_STARTED=${call_needs_started} DWH_WALK_NEEDS_STARTED=${walk_needs_started} DWH_START_VALIDATES=${start_validates} DWH_APPLY_SZ_FILTER=${apply_sz}
     DWH_DESTROY_TARGET_CTX=${destroy_target_ctx}
     DWH_SCHEME_ARGS=${scheme_args} DWH_ACCESS_RATE_ARGS=${rate_args})
   # gnu11 like the kernel; exceptions so that a sim run that ends early
@@ -143,5 +146,5 @@ function(dwh_add_tree entry)
   set(DWH_TREE_OBJECTS ${DWH_TREE_OBJECTS} "${out}" PARENT_SCOPE)
   set(DWH_TREE_TABLES ${DWH_TREE_TABLES} "dwh_tree_${id}" PARENT_SCOPE)
   set(DWH_TREE_NAMES ${DWH_TREE_NAMES} "${name}" PARENT_SCOPE)
-  message(STATUS "tree profile ${name}: ${release} from ${source} (call=${has_call} walk=${has_walk} repeat=${has_repeat} obsolete=${has_obsolete} pause=${has_pause} stop_void=${stop_void} call_needs_started=${call_needs_started} walk_needs_started=${walk_needs_started} new_scheme_args=${scheme_args} access_rate_args=${rate_args})")
+  message(STATUS "tree profile ${name}: ${release} from ${source} (call=${has_call} walk=${has_walk} repeat=${has_repeat} obsolete=${has_obsolete} pause=${has_pause} stop_void=${stop_void} call_needs_started=${call_needs_started} walk_needs_started=${walk_needs_started} start_validates=${start_validates} new_scheme_args=${scheme_args} access_rate_args=${rate_args})")
 endfunction()

@@ -29,6 +29,8 @@ enum dwh_tree_feature {
   /* The kernel-doc says: call only after damon_start() of the ctx succeeded. */
   DWH_TREE_CALL_NEEDS_STARTED = 1u << 9,
   DWH_TREE_WALK_NEEDS_STARTED = 1u << 10,
+  /* damon_start() reads each ctx (commits it into a test ctx) before any lock. */
+  DWH_TREE_START_VALIDATES = 1u << 11,
 };
 
 /* A parameter context, as sysfs or a module builds one. */

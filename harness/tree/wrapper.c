@@ -8,6 +8,7 @@
  *   DWH_HAS_COMMIT_CTX, DWH_HAS_CALL, DWH_HAS_WALK, DWH_HAS_REPEAT,
  *   DWH_HAS_DEALLOC_ON_CANCEL, DWH_HAS_OBSOLETE, DWH_HAS_PAUSE, DWH_STOP_VOID,
  *   DWH_HAS_CALL_LIST, DWH_CALL_NEEDS_STARTED, DWH_WALK_NEEDS_STARTED   0 or 1
+ *   DWH_START_VALIDATES    0 or 1
  *   DWH_SCHEME_ARGS        parameters of damon_new_scheme() (4, 5 or 6)
  *   DWH_ACCESS_RATE_ARGS   parameters of damon_update_region_access_rate() (0: none)
  *   DWH_APPLY_SZ_FILTER    apply_scheme() takes sz_filter_passed
@@ -333,7 +334,8 @@ __attribute__((visibility("default"))) const struct dwh_tree DWH_CAT(dwh_tree_, 
                 (DWH_STOP_VOID ? DWH_TREE_STOP_VOID : 0) |
                 (DWH_HAS_CALL_LIST ? DWH_TREE_CALL_LIST : 0) |
                 (DWH_CALL_NEEDS_STARTED ? DWH_TREE_CALL_NEEDS_STARTED : 0) |
-                (DWH_WALK_NEEDS_STARTED ? DWH_TREE_WALK_NEEDS_STARTED : 0),
+                (DWH_WALK_NEEDS_STARTED ? DWH_TREE_WALK_NEEDS_STARTED : 0) |
+                (DWH_START_VALIDATES ? DWH_TREE_START_VALIDATES : 0),
     .call_control_size = DWH_CALL_CONTROL_SIZE,
     .walk_control_size = DWH_WALK_CONTROL_SIZE,
     .reset = dwh_reset,
