@@ -1,5 +1,7 @@
 #include <cstring>
 #include <set>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -112,6 +114,67 @@ TEST(ProgramMutate, ChainsStayValidAndReachEverything) {
   EXPECT_GT(pct_programs, 100u);
   EXPECT_LT(pct_programs, 20u * 500u - 100u);
   EXPECT_GE(max_points, 4u);
+}
+
+// Every edit of the table, on programs of several shapes: it keeps the
+// limits and both formats' round trip, leaves the program alone when it does
+// not apply, and otherwise changes it (nearly always: a swap of two equal ops
+// or a shift clamped at 0 may not).
+TEST(ProgramMutate, EveryEditChangesTheProgramAndKeepsTheLimits) {
+  Program pct = sample_program();
+  pct.schedule = {};
+  pct.schedule.pct = rt::PctSchedule{};
+  pct.schedule.pct->points = {rt::PctSchedule::thread_point(1, 3),
+                              rt::PctSchedule::thread_point(4, 9)};
+  pct.schedule.pct->per_thread = true;
+  Program full = testing::parse_text("damon-harness program v1\ncpu1: start ctx0+ctx1\n");
+  for (int i = 0; i < kMaxOpsPerClient; i++)
+    full.ops[0].push_back(sample_program().ops[i % 2][i % 2]);
+  full.schedule.preemptions.assign(kMaxPreemptions, rt::Preemption{5, 1});
+  const Program shapes[] = {Program{}, sample_program(), pct, full};
+  std::set<std::string> names;
+  for (const MutationEdit& e : mutation_edits()) {
+    EXPECT_TRUE(names.insert(e.name).second) << e.name;
+    int applied = 0, changed = 0;
+    for (const Program& before : shapes) {
+      for (uint64_t seed = 0; seed < 300; seed++) {
+        Program p = before;
+        Rng rng(seed);
+        const bool ok = e.apply(&p, rng);
+        ASSERT_EQ(limit_violation(p), "") << e.name << "\n" << print_program(p);
+        ASSERT_EQ(round_trip_violation(p), "") << e.name << "\n" << print_program(p);
+        if (!ok) {
+          ASSERT_EQ(p, before) << e.name << " did not apply but changed the program";
+          continue;
+        }
+        applied++;
+        changed += !(p == before);
+      }
+    }
+    EXPECT_GT(applied, 300) << e.name;
+    EXPECT_GT(changed, applied * 9 / 10) << e.name << ": " << changed << " of " << applied;
+  }
+  EXPECT_EQ(names.size(), 11u);
+}
+
+// mutate_once() draws every edit of the table, by its weights: a program that
+// can race gets most of its edits on the schedule, one that cannot on its ops.
+TEST(ProgramMutate, EditWeightsFollowWhetherTheProgramCanRace) {
+  uint32_t schedule = 0, racing_schedule = 0, total = 0, racing_total = 0;
+  for (const MutationEdit& e : mutation_edits()) {
+    const bool on_schedule = std::string_view(e.name).starts_with("schedule-");
+    EXPECT_GT(e.weight, 0u) << e.name;
+    EXPECT_GT(e.racing_weight, 0u) << e.name;
+    schedule += on_schedule ? e.weight : 0;
+    racing_schedule += on_schedule ? e.racing_weight : 0;
+    total += e.weight;
+    racing_total += e.racing_weight;
+  }
+  EXPECT_LT(schedule * 2, total);
+  EXPECT_GT(racing_schedule * 2, racing_total);
+  EXPECT_TRUE(can_race(sample_program()));
+  EXPECT_TRUE(can_race(testing::parse_text("damon-harness program v1\ncpu2: start ctx0\n")));
+  EXPECT_FALSE(can_race(testing::parse_text("damon-harness program v1\ncpu2: walk ctx0\n")));
 }
 
 TEST(ProgramMutate, MutateBytesRespectsMaxSize) {

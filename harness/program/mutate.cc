@@ -139,38 +139,71 @@ bool insert_op(Program* p, Rng& rng) {
   return true;
 }
 
-enum class OpEdit { kDelete, kReplace, kChangeArg, kSwap, kMove };
 enum class PreemptionEdit { kAdd, kDelete, kShift, kRetarget, kSwitchForm };
 
-bool mutate_op(Program* p, OpEdit how, Rng& rng) {
-  const int c = pick_client(*p, how == OpEdit::kSwap ? 2 : 1, rng);
-  if (c < 0) return false;
+// An operation of a client with at least `min_ops` of them, or false.
+bool pick_op(Program* p, size_t min_ops, Rng& rng, int* client, size_t* index) {
+  *client = pick_client(*p, min_ops, rng);
+  if (*client < 0) return false;
+  *index = rng.below(p->ops[*client].size());
+  return true;
+}
+
+bool remove_op(Program* p, Rng& rng) {
+  int c;
+  size_t i;
+  if (!pick_op(p, 1, rng, &c, &i)) return false;
+  p->ops[c].erase(p->ops[c].begin() + i);
+  return true;
+}
+
+bool replace_op(Program* p, Rng& rng) {
+  int c;
+  size_t i;
+  if (!pick_op(p, 1, rng, &c, &i)) return false;
+  const Op before = p->ops[c][i];
+  for (int t = 0; t < 4 && p->ops[c][i] == before; t++) p->ops[c][i] = random_op(rng);
+  return true;
+}
+
+bool mutate_arg(Program* p, Rng& rng) {
+  int c;
+  size_t i;
+  if (!pick_op(p, 1, rng, &c, &i)) return false;
+  Op& op = p->ops[c][i];
+  const std::vector<Arg> args = args_of(op);
+  if (args.empty()) return false;
+  const Op before = op;  // a draw may give the value back: try a few times
+  for (int t = 0; t < 4 && op == before; t++) randomize_arg(&op, args[rng.below(args.size())], rng);
+  return true;
+}
+
+// Two different operations of one client trade places.
+bool swap_ops(Program* p, Rng& rng) {
+  int c;
+  size_t i;
+  if (!pick_op(p, 2, rng, &c, &i)) return false;
   auto& ops = p->ops[c];
-  const size_t i = rng.below(ops.size());
-  switch (how) {
-    case OpEdit::kDelete:
-      ops.erase(ops.begin() + i);
-      return true;
-    case OpEdit::kReplace:
-      ops[i] = random_op(rng);
-      return true;
-    case OpEdit::kChangeArg: {
-      const std::vector<Arg> args = args_of(ops[i]);
-      randomize_arg(&ops[i], args[rng.below(args.size())], rng);
-      return true;
-    }
-    case OpEdit::kSwap:
-      std::swap(ops[i], ops[rng.below(ops.size())]);
-      return true;
-    case OpEdit::kMove: {
-      auto& to = p->ops[rng.below(kMaxClients)];
-      if (&to == &ops || to.size() >= static_cast<size_t>(kMaxOpsPerClient)) return false;
-      to.insert(to.begin() + rng.below(to.size() + 1), ops[i]);
-      ops.erase(ops.begin() + i);
-      return true;
-    }
-  }
-  return false;
+  size_t others[kMaxOpsPerClient], n = 0;  // the ops that differ from ops[i]
+  for (size_t j = 0; j < ops.size(); j++)
+    if (!(ops[j] == ops[i])) others[n++] = j;
+  if (n == 0) return false;
+  std::swap(ops[i], ops[others[rng.below(n)]]);
+  return true;
+}
+
+// An operation moves to another client, at a random place there.
+bool change_client(Program* p, Rng& rng) {
+  int c;
+  size_t i;
+  if (!pick_op(p, 1, rng, &c, &i)) return false;
+  const int to_client = static_cast<int>((c + 1 + rng.below(kMaxClients - 1)) % kMaxClients);
+  auto& from = p->ops[c];
+  auto& to = p->ops[to_client];
+  if (to.size() >= static_cast<size_t>(kMaxOpsPerClient)) return false;
+  to.insert(to.begin() + rng.below(to.size() + 1), from[i]);
+  from.erase(from.begin() + i);
+  return true;
 }
 
 // The same edits on a PCT schedule's change points; kRetarget draws new
@@ -240,13 +273,15 @@ bool mutate_schedule(Program* p, PreemptionEdit how, Rng& rng) {
     case PreemptionEdit::kDelete:
       pre.erase(pre.begin() + (&one - pre.data()));
       return true;
-    case PreemptionEdit::kShift: {
-      const int64_t shifted = int64_t{one.delay} + static_cast<int64_t>(rng.below(9)) - 4;
+    case PreemptionEdit::kShift: {  // by 1..4 decisions either way
+      const int64_t d = rng.below(8);
+      const int64_t shifted = int64_t{one.delay} + (d < 4 ? d - 4 : d - 3);
       one.delay = static_cast<uint32_t>(std::clamp<int64_t>(shifted, 0, kMaxEncodedDelay));
       return true;
     }
     case PreemptionEdit::kRetarget:
-      one.tid = static_cast<uint8_t>(rng.below(kMaxEncodedTid + 1));
+      one.tid = static_cast<uint8_t>((one.tid + 1 + rng.below(kMaxEncodedTid)) %
+                                     (kMaxEncodedTid + 1));  // another thread
       return true;
     case PreemptionEdit::kAdd:
     case PreemptionEdit::kSwitchForm:
@@ -255,29 +290,46 @@ bool mutate_schedule(Program* p, PreemptionEdit how, Rng& rng) {
   return false;
 }
 
-// Whether the program has two threads that can race: two clients with
-// operations, or one that starts a kdamond.
-bool can_race(const Program& p) {
-  int clients = 0;
-  for (const auto& ops : p.ops) {
-    if (ops.empty()) continue;
-    if (++clients >= 2) return true;
-    for (const Op& op : ops)
-      if (op.kind == OpKind::kStart) return true;
-  }
-  return false;
+template <PreemptionEdit kHow>
+bool schedule_edit(Program* p, Rng& rng) {
+  return mutate_schedule(p, kHow, rng);
 }
 
-// Operations are weighted over the schedule: a schedule only matters once the
-// program has something to race. Once it has, half of the edits go to the
-// schedule first.
+// The edits, in the style of syzkaller's prog/mutation.go: each names one
+// change, and mutate_once() draws one by weight. A schedule only matters once
+// the program has something to race, so a program that cannot race draws its
+// edits by `weight` (most on its operations), one that can by `racing_weight`
+// (about two thirds on the schedule). Each column sums to 100.
+constexpr MutationEdit kEdits[] = {
+    {"insert-op", 20, 10, insert_op},
+    {"remove-op", 10, 5, remove_op},
+    {"replace-op", 10, 5, replace_op},
+    {"mutate-arg", 10, 5, mutate_arg},
+    {"swap-ops", 10, 5, swap_ops},
+    {"change-client", 10, 5, change_client},
+    {"schedule-add", 6, 13, schedule_edit<PreemptionEdit::kAdd>},
+    {"schedule-remove", 6, 13, schedule_edit<PreemptionEdit::kDelete>},
+    {"schedule-shift", 6, 13, schedule_edit<PreemptionEdit::kShift>},
+    {"schedule-retarget", 6, 13, schedule_edit<PreemptionEdit::kRetarget>},
+    {"schedule-switch-form", 6, 13, schedule_edit<PreemptionEdit::kSwitchForm>},
+};
+
+constexpr uint32_t total_weight(bool racing) {
+  uint32_t t = 0;
+  for (const MutationEdit& e : kEdits) t += racing ? e.racing_weight : e.weight;
+  return t;
+}
+static_assert(total_weight(false) == 100 && total_weight(true) == 100);
+
 bool mutate_once(Program* p, Rng& rng) {
-  if (can_race(*p) && rng.one_in(2))
-    return mutate_schedule(p, static_cast<PreemptionEdit>(rng.below(5)), rng);
-  const uint32_t r = rng.below(10);
-  if (r < 2) return insert_op(p, rng);
-  if (r < 7) return mutate_op(p, static_cast<OpEdit>(r - 2), rng);
-  return mutate_schedule(p, static_cast<PreemptionEdit>(rng.below(5)), rng);
+  const bool racing = can_race(*p);
+  uint32_t r = rng.below(total_weight(racing));
+  for (const MutationEdit& e : kEdits) {
+    const uint32_t w = racing ? e.racing_weight : e.weight;
+    if (r < w) return e.apply(p, rng);
+    r -= w;
+  }
+  return false;
 }
 
 // Encodes `p` into out[0..max_size), dropping trailing operations and then
@@ -320,6 +372,23 @@ size_t mutate_raw(uint8_t* data, size_t size, size_t max_size, Rng& rng) {
 }
 
 }  // namespace
+
+// Whether the program has two threads that can race: two clients with
+// operations, or one that starts a kdamond.
+bool can_race(const Program& p) {
+  int clients = 0;
+  for (const auto& ops : p.ops) {
+    if (ops.empty()) continue;
+    if (++clients >= 2) return true;
+    for (const Op& op : ops)
+      if (op.kind == OpKind::kStart) return true;
+  }
+  return false;
+}
+
+std::span<const MutationEdit> mutation_edits() {
+  return kEdits;
+}
 
 void mutate_program(Program* p, uint32_t seed) {
   Rng rng(seed);
