@@ -68,7 +68,8 @@ void add_options(CLI::App& app, Config* c) {
                  "os: real threads, watchdog for hangs; sim: seeded random/PCT runs")
       ->check(CLI::IsMember({"os", "sim"}))
       ->capture_default_str();
-  app.add_option("--clients", c->workload.clients, "client threads (CPUs)")
+  app.add_option("--clients", c->workload.clients,
+                 "clients (cpu0.., each a thread with its own operation list)")
       ->check(CLI::Range(1, program::kMaxClients))
       ->capture_default_str();
   app.add_option("--contexts", c->workload.contexts, "DAMON contexts")

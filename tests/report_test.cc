@@ -229,7 +229,7 @@ TEST(Triage, EveryBucketOfTheReportHasAMinimalProgramAndATimeline) {
     EXPECT_NE(section.find("damon-harness program v1"), std::string::npos) << section;
     EXPECT_NE(section.find("Timeline:\n\n```\ncpu0"), std::string::npos) << section;
   }
-  // The review thread's bucket draws its three CPUs: both callers and the kdamond.
+  // The review thread's bucket draws its three threads: both clients and the kdamond.
   const std::vector<std::string> tl = lines_of(bucket_of(rep, "lost-walk-restart.txt")->timeline);
   ASSERT_FALSE(tl.empty());
   EXPECT_NE(tl[0].find("cpu0"), std::string::npos) << tl[0];

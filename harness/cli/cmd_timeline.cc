@@ -1,5 +1,6 @@
 // damon-harness timeline FILE: run a program with its own schedule and draw the
-// run as per-CPU columns, like the DAMON review thread's diagrams
+// run as one column per thread (clients as cpuN), like the DAMON review
+// thread's diagrams
 // (harness/report/timeline.h).
 #include <iostream>
 #include <memory>
@@ -35,7 +36,7 @@ CommandMain setup_timeline(CLI::App& app) {
   };
 }
 
-const Registrar kTimeline{"timeline", "draw a run as per-CPU columns", 80, setup_timeline};
+const Registrar kTimeline{"timeline", "draw a run as one column per thread", 80, setup_timeline};
 
 }  // namespace
 }  // namespace cli

@@ -3,7 +3,7 @@
 
 namespace program {
 
-inline constexpr int kMaxClients = 3;  // client threads ("CPUs")
+inline constexpr int kMaxClients = 3;  // clients: threads with an operation list, "cpu0".."cpu2"
 inline constexpr int kMaxCtxs = 2;     // DAMON contexts
 inline constexpr int kMaxSchemes = 3;  // schemes per context (= damon::kMaxSchemes)
 inline constexpr int kMaxOpsPerClient = 16;

@@ -1,9 +1,9 @@
-// Per-CPU timelines in the style of the DAMON review thread's diagrams: one
-// column per acting thread (clients first, in their order, then kdamonds as they
-// appear; teardown only when it does more than check and wait; setup only with
-// show_all), time flowing downward, one row per protocol-level step. A kthread
-// that starts after one of the same name exited (the kdamond of a restarted
-// context) continues that column.
+// Timelines in the style of the DAMON review thread's diagrams: one column
+// per acting thread (clients first, in their order and labelled cpuN as the
+// diagrams label theirs, then kdamonds as they appear; teardown only when it does more than check
+// and wait; setup only with show_all), time flowing downward, one row per protocol-level step. A
+// kthread that starts after one of the same name exited (the kdamond of a restarted context)
+// continues that column.
 //
 // Promises:
 //  - every line is at most `width` display columns (labels are cut with "…"/"~");
