@@ -113,10 +113,10 @@ struct Options {
   uint64_t livelock_ns = 0;
   // sim: a run whose virtual time stands still for this many steps spins
   // (every wait in the sim either blocks or sleeps): a livelock too.
-  uint64_t max_spin_steps = 200000;
+  uint64_t max_spin_steps = 100000;
   // sim: hard safety nets. A run that reaches either one without the judge
   // having decided ends as Verdict::kBudgetExhausted, which is no finding.
-  uint64_t max_steps = 2000000;
+  uint64_t max_steps = 500000;
   uint64_t max_virtual_ns = 120ull * 1000000000;
   bool detect_lost_wakeups = true;  // sim
   bool record_trace = true;         // keep the per-point trace
