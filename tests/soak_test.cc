@@ -45,13 +45,14 @@ const std::map<std::string, std::set<Verdict>>& known() {
       // never reset.
       {"v6.14", {Verdict::kUseAfterFree, Verdict::kReturnContract}},
       // F1 (C2 leaves a stack control linked; sysfs frees a linked control);
-      // F3: swapped list_add_tail drops queued requests (lost, leaked); F9.
+      // F3: swapped list_add_tail drops queued requests (lost, leaked); F9; F12.
       {"v6.17", {Verdict::kUseAfterFree, Verdict::kLostRequest, Verdict::kLeak}},
       // F1 (W1 until d210fdcac9c0); F4: stale walk_completed after a cancel;
-      // F5: damon_call() vs kdamond_fn() exit race (hang, leaked repeat control); F9.
+      // F5: damon_call() vs kdamond_fn() exit race (hang, leaked repeat control); F9;
+      // F12: only the last repeat control served is requeued (lost request).
       {"v6.19",
        {Verdict::kUseAfterFree, Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLivelock,
-        Verdict::kLeak}},
+        Verdict::kLeak, Verdict::kLostRequest}},
       // F4, F5, F9, and F6 (the review thread's scenario, lost request).
       {"v7.0-rc",
        {Verdict::kReturnContract, Verdict::kDeadlock, Verdict::kLivelock, Verdict::kLeak,

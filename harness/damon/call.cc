@@ -230,6 +230,7 @@ int damon_call_handle_inactive_ctx(damon_ctx* ctx, damon_call_control* control) 
 // kdamond_call(), mm/damon/core.c, in the profile's form (Profile::kcall).
 void kdamond_call(damon_ctx* ctx, bool cancel) {
   RT_FRAME();
+  if (Observer* o = observer_of(ctx)) o->call_pass(ctx, cancel);
   switch (profile_of(ctx).kcall) {
     case K::kK1:
       kdamond_call_slot(ctx, cancel);

@@ -100,6 +100,9 @@ struct Observer {
   // boundary. Called right before complete(), under walk_control_lock where the
   // profile holds it across kdamond_apply_schemes() (not in v6.14).
   virtual void walk_completing(damon_ctx* ctx, damos_walk_control* c) {}
+  // kdamond_call(ctx, cancel) begins (on the kdamond): the repeat-control oracle
+  // counts the passes.
+  virtual void call_pass(damon_ctx* ctx, bool cancel) {}
 };
 
 // Module-wide state of mm/damon/core.c (damon_lock, nr_running_ctxs,

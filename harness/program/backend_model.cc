@@ -62,6 +62,7 @@ class ModelObserver final : public damon::Observer {
     for (const damon::damos* s : ctx->schemes) ids[n++] = s->id;
     oracle_.walk_completing(*static_cast<WalkRecord*>(c->data), ids, n);
   }
+  void call_pass(damon_ctx* ctx, bool cancel) override { oracle_.call_pass(ctx, cancel); }
 
  private:
   Oracle& oracle_;

@@ -173,11 +173,14 @@ CallControl* static_control(RunState& st, int client, int ctx) {
 // return values, not whether the old kdamond has let the control go, so the
 // call is made unconditionally; what a still-linked control then does is the
 // model's to show (contract_call_control_unlinked()).
-int call_repeat_static(RunState& st, int client, int ctx) {
+int call_repeat_static(RunState& st, int client, int ctx, std::string_view owner) {
   Backend& b = *st.backend;
   CallControl* c = static_control(st, client, ctx);
   CallRecord& r = st.static_records[client][ctx];
-  const int ret = b.damon_call(st.slots[ctx].ctx.load(), c);
+  Ctx* target = st.slots[ctx].ctx.load();
+  st.oracle.repeat_calling(r, target, owner);
+  const int ret = b.damon_call(target, c);
+  st.oracle.repeat_returned(r, ret);
   if (std::string v = st.oracle.check_call(r, true, ret); !v.empty()) contract_violation(v);
   return ret;
 }
@@ -198,7 +201,10 @@ int call_repeat_dealloc(RunState& st, Slot& slot, std::string_view owner) {
   b.set_call(c,
              CallSpec{.fn = Oracle::call_fn, .data = r, .repeat = true, .dealloc_on_cancel = true});
   r->control = nullptr;  // the control may be freed; fn cannot look at it safely
-  const int ret = b.damon_call(slot.ctx.load(), c);
+  Ctx* target = slot.ctx.load();
+  st.oracle.repeat_calling(*r, target, owner);
+  const int ret = b.damon_call(target, c);
+  st.oracle.repeat_returned(*r, ret);
   if (ret) b.free_call_control(c, RT_SITE("kfree"));
   return ret;
 }
@@ -230,7 +236,10 @@ int recreate(RunState& st, int ctx, std::string_view owner) {
                      ")");
     return -EINVAL;  // the os runtime goes on after a report: leave the ctx alone
   }
-  if (old) b.destroy_ctx(old);
+  if (old) {
+    st.oracle.ctx_gone(old);
+    b.destroy_ctx(old);
+  }
   Ctx* fresh = b.build_ctx(params_of(slot));
   slot.ctx.store(fresh);
   mutex_unlock(&slot.caller_lock);
@@ -343,7 +352,7 @@ int run_op(RunState& st, int client, int index, const Op& op, const std::string&
       // Before 6.17 there is no repeat mode: every caller used one-shot calls.
       if (op.call == CallMode::kOnce || !st.profile->features.repeat)
         return call_once(st, slot, owner_of());
-      if (op.call == CallMode::kRepeat) return call_repeat_static(st, client, ci);
+      if (op.call == CallMode::kRepeat) return call_repeat_static(st, client, ci, owner_of());
       return call_repeat_dealloc(st, slot, owner_of());
     case OpKind::kInvalidate:
       st.backend->invalidate_target(slot.ctx.load());

@@ -1,5 +1,7 @@
 #include "harness/program/oracle.h"
 
+#include <algorithm>
+
 #include "harness/kernel/kernel.h"
 #include "harness/program/backend.h"
 #include "harness/runtime/invisible.h"
@@ -38,10 +40,80 @@ void Oracle::walked(WalkRecord& w, int scheme, int region) {
   w.walked.insert({scheme, region});
 }
 
+void Oracle::call_pass(const void* ctx, bool cancel) {
+  std::string lost;
+  {
+    rt::Invisible inv;
+    std::lock_guard<std::mutex> g(mu_);
+    Passes& p = passes_[ctx];
+    if (cancel) {
+      p.cancels++;
+      for (CallRecord* r : repeats_)
+        if (r->ctx == ctx) r->armed = false;
+      return;
+    }
+    const uint64_t prev = p.passes++;
+    for (CallRecord* r : repeats_) {
+      if (!r->armed || r->ctx != ctx || prev <= r->armed_pass || r->last_run_pass >= prev) continue;
+      r->armed = false;  // reported once
+      if (lost.empty())
+        lost = "lost request: repeat damon_call_control of " + r->owner +
+               " did not run in kdamond_call() pass " + std::to_string(prev) +
+               " of its ctx and was never canceled (registered before pass " +
+               std::to_string(r->armed_pass + 1) + ", last ran in pass " +
+               std::to_string(r->last_run_pass) + ")";
+    }
+  }
+  if (lost.empty()) return;
+  rt::Execution& e = rt::Execution::current();
+  rt::Finding f;
+  f.verdict = rt::Verdict::kLostRequest;
+  f.message = std::move(lost);
+  f.tid = e.self();
+  f.site = "kdamond_call:repeat control dropped";
+  e.report(std::move(f));
+}
+
+void Oracle::repeat_calling(CallRecord& c, const void* ctx, std::string_view owner) {
+  rt::Invisible inv;
+  std::lock_guard<std::mutex> g(mu_);
+  c.oracle = this;
+  c.ctx = ctx;
+  c.owner = owner;
+  c.armed = false;
+  c.cancels_at_call = passes_[ctx].cancels;
+}
+
+void Oracle::repeat_returned(CallRecord& c, int ret) {
+  rt::Invisible inv;
+  std::lock_guard<std::mutex> g(mu_);
+  const Passes& p = passes_[c.ctx];
+  // A cancel pass since the call began may have canceled the control (C4
+  // then returns 0 for a control it no longer finds): no standing registration.
+  if (ret != 0 || p.cancels != c.cancels_at_call) return;
+  if (std::find(repeats_.begin(), repeats_.end(), &c) == repeats_.end()) repeats_.push_back(&c);
+  c.armed = true;
+  c.armed_pass = p.passes;
+}
+
+void Oracle::ctx_gone(const void* ctx) {
+  rt::Invisible inv;
+  std::lock_guard<std::mutex> g(mu_);
+  for (CallRecord* r : repeats_)
+    if (r->ctx == ctx) r->armed = false;
+  passes_.erase(ctx);
+}
+
+void Oracle::ran(CallRecord& c) {
+  std::lock_guard<std::mutex> g(mu_);
+  c.last_run_pass = passes_[c.ctx].passes;
+}
+
 int Oracle::call_fn(void* data) {
   rt::Invisible inv;
   auto* c = static_cast<CallRecord*>(data);
   c->runs++;
+  if (c->oracle) c->oracle->ran(*c);
   if (c->control && c->backend->call_canceled(c->control) && c->violation.empty()) {
     c->violation = "a canceled repeat damon_call_control ran again";
   }
