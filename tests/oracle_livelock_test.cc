@@ -4,6 +4,7 @@
 // caps are only safety nets and end a run as budget-exhausted, no finding.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
 
 #include "harness/kernel/kernel.h"
@@ -19,13 +20,15 @@ using program::testing::parse_text;
 
 // cpu0 polls a flag every 5 ms; the worker raises it after `ticks` samples of
 // 5 ms, never when `ticks` is negative (the planted livelock: both threads run
-// and sleep for ever, and cpu0 never gets anywhere).
+// and sleep for ever, and cpu0 never gets anywhere). The flag is atomic: the
+// sim's fibers are ThreadSanitizer threads ordered only by the model's locks,
+// and this test is about time, not races.
 rt::RunResult poll_flag(int ticks, const rt::Options& o) {
   auto s = rt::make_random_strategy(7);
   auto e = rt::make_sim_execution(*s, 0, o);
   kernel::World w;
   w.attach(*e);
-  bool flag = false;
+  std::atomic<bool> flag = false;
   e->spawn("cpu0", rt::ThreadKind::kClient, [&] {
     while (!flag) kernel::schedule_timeout_idle_ms_at(5, RT_SITE("poll flag"));
   });
@@ -84,7 +87,7 @@ TEST(LivelockJudge, ASpinWithoutTimeIsALivelock) {
   auto e = rt::make_sim_execution(*s, 0, o);
   kernel::World w;
   w.attach(*e);
-  bool flag = false;
+  std::atomic<bool> flag = false;
   e->spawn("cpu0", rt::ThreadKind::kClient, [&] {
     while (!flag) kernel::shared_access_at(RT_SITE("spin on flag"));
   });
