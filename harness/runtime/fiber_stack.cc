@@ -73,11 +73,19 @@ thread_local Returned tl_returned;
 // returned has an empty shadow stack and no ignore scope open, so the next model
 // thread starts in it as in a new one, except that it knows what its earlier
 // model thread did, which every new thread learns anyway: run() acquires every
-// thread at its end and a new thread acquires its creator. Never freed: the
-// process keeps them until it exits, as it keeps the stacks' memory.
+// thread at its end and a new thread acquires its creator. Destroyed when the
+// OS thread ends (for the main thread, in exit(), before ThreadSanitizer's own
+// exit handler): a pooled fiber is a live TSan thread, and with one alive TSan
+// sleeps a second (atexit_sleep_ms) before exiting, which made a second of
+// every sim process. None of them is running: the OS thread is back on its own
+// fiber.
 struct TsanFiberPool {
   std::vector<void*> free;
   std::vector<void*> retired;  // finished during the current execution
+  ~TsanFiberPool() {
+    for (void* f : free) __tsan_destroy_fiber(f);
+    for (void* f : retired) __tsan_destroy_fiber(f);
+  }
 };
 thread_local TsanFiberPool tl_tsan_fibers;
 #endif
