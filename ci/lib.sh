@@ -12,9 +12,11 @@ dwh_profile_names() { sed -n 's/^DWH_PROFILE("\([^"]*\)".*/\1/p' "$1/harness/dam
 mapfile -t DWH_PROFILES < <(dwh_profile_names "$DWH_ROOT")
 # shellcheck disable=SC2034 # used by the scripts that source this file
 DWH_DEFAULT_PROFILE=pause-rfc
-# The libFuzzer targets in fuzz/; each has fuzz/<target>.options and uses fuzz/damon.dict.
+# The libFuzzer targets in fuzz/: one per fuzz/<target>.options (fuzz/CMakeLists.txt
+# reads the same files); each uses fuzz/damon.dict.
+dwh_fuzz_target_names() { (cd "$1/fuzz" && for f in *.options; do printf '%s\n' "${f%.options}"; done); }
 # shellcheck disable=SC2034
-DWH_FUZZ_TARGETS=(fuzz_walk_sim fuzz_walk_os fuzz_program_text)
+mapfile -t DWH_FUZZ_TARGETS < <(dwh_fuzz_target_names "$DWH_ROOT")
 
 # Findings the lanes select with DWH_STOP_ON / --stop-on (docs/findings.md):
 #  - the hangs, which the smoke lane must reach;
@@ -146,7 +148,9 @@ test_preset() {
   local preset=$1
   shift
   section "ctest $preset"
-  (cd "$DWH_ROOT" && ctest --preset "$preset" "$@")
+  # One test process per core. The os-runtime tests that bound wall time leave a
+  # margin of seconds (tests/stress_test.cc); the rest assert no time at all.
+  (cd "$DWH_ROOT" && ctest --preset "$preset" --parallel "$(nproc)" "$@")
 }
 
 # True when the tree was configured with tests (DWH_TESTS=ON) and has at least one.
